@@ -1,0 +1,220 @@
+package sqldb
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"minzheng/audit"
+	"minzheng/auth"
+	"minzheng/job"
+	"minzheng/region"
+)
+
+func init() {
+	audit.Register("job.create", "发起后台任务")
+	audit.Register("job.done", "后台任务完成")
+	audit.Register("job.failed", "后台任务失败")
+	audit.Register("job.requeued", "后台任务重新排队")
+}
+
+const jobColumns = `id, kind, title, status, region_code, params, checkpoint, result, done, total, message, error,
+	attempts, created_by, created_at, started_at, finished_at, heartbeat_at`
+
+func scanJob(row interface{ Scan(...any) error }) (job.Job, error) {
+	var j job.Job
+	var status string
+	var created, started, finished, heartbeat Instant
+	err := row.Scan(&j.ID, &j.Kind, &j.Title, &status, &j.Region, &j.Params, &j.Checkpoint, &j.Result, &j.Done, &j.Total,
+		&j.Message, &j.Error, &j.Attempts, &j.CreatedBy, &created, &started, &finished, &heartbeat)
+	j.Status = job.Status(status)
+	j.CreatedAt, j.StartedAt, j.FinishedAt, j.HeartbeatAt = created.Time, started.Time, finished.Time, heartbeat.Time
+	return j, err
+}
+
+// EnqueueJob stores a new queued job on behalf of the actor in ctx.
+func (db *DB) EnqueueJob(ctx context.Context, j job.Job) (job.Job, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return job.Job{}, err
+	}
+	if err := db.checkScope(ctx, a, "在辖区外发起任务", "job", "", region.Code(j.Region)); err != nil {
+		return job.Job{}, err
+	}
+	var out job.Job
+	err = db.InTx(ctx, func(tx *Tx) error {
+		row := tx.QueryRow(ctx, `INSERT INTO jobs (kind, title, status, region_code, params, created_by, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING `+jobColumns,
+			j.Kind, j.Title, string(job.Queued), j.Region, j.Params, a.Username, At(db.now()))
+		var err error
+		if out, err = scanJob(row); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, audit.Event{Action: "job.create", Entity: "job", EntityID: strconv.FormatInt(out.ID, 10),
+			Region: j.Region, Summary: "发起后台任务：" + j.Title, After: map[string]any{"kind": j.Kind, "params": j.Params}})
+	})
+	if err != nil {
+		return job.Job{}, fmt.Errorf("sqldb: enqueue job: %w", err)
+	}
+	return out, nil
+}
+
+// ClaimJob marks the oldest queued job running. Writes are serialised on
+// SQLite; on PostgreSQL, FOR UPDATE SKIP LOCKED lets several runners share
+// the queue.
+func (db *DB) ClaimJob(ctx context.Context) (job.Job, bool, error) {
+	var j job.Job
+	found := false
+	lock := ""
+	if db.dialect == Postgres {
+		lock = " FOR UPDATE SKIP LOCKED"
+	}
+	err := db.InTx(ctx, func(tx *Tx) error {
+		rows, err := tx.Query(ctx, `SELECT id FROM jobs WHERE status = ? ORDER BY id LIMIT 1`+lock, string(job.Queued))
+		if err != nil {
+			return err
+		}
+		var id int64
+		if rows.Next() {
+			found = true
+			err = rows.Scan(&id)
+		}
+		rows.Close()
+		if err != nil || !found {
+			return err
+		}
+		now := At(db.now())
+		j, err = scanJob(tx.QueryRow(ctx, `UPDATE jobs SET status = ?, attempts = attempts + 1, started_at = ?, heartbeat_at = ?
+			WHERE id = ? RETURNING `+jobColumns, string(job.Running), now, now, id))
+		return err
+	})
+	if err != nil {
+		return job.Job{}, false, fmt.Errorf("sqldb: claim job: %w", err)
+	}
+	return j, found, nil
+}
+
+// JobProgress records progress (bookkeeping of a running job, not audited:
+// the job's start and end are).
+func (db *DB) JobProgress(ctx context.Context, id, done, total int64, message string, checkpoint *string) error {
+	return db.InTx(ctx, func(tx *Tx) error {
+		var err error
+		if checkpoint != nil {
+			_, err = tx.Exec(ctx, `UPDATE jobs SET done = ?, total = ?, message = ?, checkpoint = ?, heartbeat_at = ? WHERE id = ?`,
+				done, total, message, *checkpoint, At(db.now()), id)
+		} else {
+			_, err = tx.Exec(ctx, `UPDATE jobs SET done = ?, total = ?, message = ?, heartbeat_at = ? WHERE id = ?`,
+				done, total, message, At(db.now()), id)
+		}
+		return err
+	})
+}
+
+// FinishJob marks a job done or failed.
+func (db *DB) FinishJob(ctx context.Context, id int64, status job.Status, result, errMsg string) error {
+	return db.InTx(ctx, func(tx *Tx) error {
+		j, err := scanJob(tx.QueryRow(ctx, `UPDATE jobs SET status = ?, result = ?, error = ?, finished_at = ?,
+			done = CASE WHEN ? = 'done' THEN total ELSE done END WHERE id = ? RETURNING `+jobColumns,
+			string(status), result, errMsg, At(db.now()), string(status), id))
+		if err != nil {
+			return notFound(err, "任务")
+		}
+		action, summary := "job.done", "后台任务完成："+j.Title
+		if status == job.Failed {
+			action, summary = "job.failed", "后台任务失败："+j.Title+"（"+errMsg+"）"
+		}
+		return tx.Audit(ctx, audit.Event{Action: action, Entity: "job", EntityID: strconv.FormatInt(id, 10),
+			Region: j.Region, Summary: summary})
+	})
+}
+
+// RecoverJobs requeues or fails jobs a stopped program left running.
+func (db *DB) RecoverJobs(ctx context.Context, resumable func(kind string) bool) (requeued, failed int, err error) {
+	rows, err := db.Query(ctx, `SELECT `+jobColumns+` FROM jobs WHERE status = ? ORDER BY id`, string(job.Running))
+	if err != nil {
+		return 0, 0, fmt.Errorf("sqldb: recover jobs: %w", err)
+	}
+	var left []job.Job
+	for rows.Next() {
+		j, err := scanJob(rows)
+		if err != nil {
+			rows.Close()
+			return 0, 0, fmt.Errorf("sqldb: recover jobs: %w", err)
+		}
+		left = append(left, j)
+	}
+	rows.Close()
+	for _, j := range left {
+		if resumable(j.Kind) {
+			err = db.InTx(ctx, func(tx *Tx) error {
+				if _, err := tx.Exec(ctx, `UPDATE jobs SET status = ?, message = ? WHERE id = ?`,
+					string(job.Queued), "程序重启，任务将从上次进度继续", j.ID); err != nil {
+					return err
+				}
+				return tx.Audit(ctx, audit.Event{Action: "job.requeued", Entity: "job", EntityID: strconv.FormatInt(j.ID, 10),
+					Region: j.Region, Summary: "程序重启，后台任务重新排队，从上次进度继续：" + j.Title})
+			})
+			requeued++
+		} else {
+			err = db.FinishJob(ctx, j.ID, job.Failed, "", "程序重启时任务中断，已标记为失败，请重新发起")
+			failed++
+		}
+		if err != nil {
+			return requeued, failed, err
+		}
+	}
+	return requeued, failed, nil
+}
+
+// Job reads one job inside the actor's scope.
+func (db *DB) Job(ctx context.Context, id int64) (job.Job, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return job.Job{}, err
+	}
+	if err := auth.Require(a, auth.PermJobRead); err != nil {
+		return job.Job{}, err
+	}
+	j, err := scanJob(db.QueryRow(ctx, `SELECT `+jobColumns+` FROM jobs WHERE id = ?`, id))
+	if err != nil {
+		return j, notFound(err, "任务")
+	}
+	if err := db.checkScope(ctx, a, "查看任务 "+strconv.FormatInt(id, 10), "job", strconv.FormatInt(id, 10), region.Code(j.Region)); err != nil {
+		return job.Job{}, err
+	}
+	return j, nil
+}
+
+// Jobs lists the newest jobs inside r.
+func (db *DB) Jobs(ctx context.Context, r region.Code, page, perPage int) ([]job.Job, int, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	if err := auth.Require(a, auth.PermJobRead); err != nil {
+		return nil, 0, err
+	}
+	cond, args := InRegion("region_code", r)
+	var total int
+	if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM jobs WHERE `+cond, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("sqldb: jobs: %w", err)
+	}
+	limit, offset := paging(page, perPage)
+	rows, err := db.Query(ctx, `SELECT `+jobColumns+` FROM jobs WHERE `+cond+` ORDER BY id DESC LIMIT ? OFFSET ?`,
+		append(args, limit, offset)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("sqldb: jobs: %w", err)
+	}
+	defer rows.Close()
+	var out []job.Job
+	for rows.Next() {
+		j, err := scanJob(rows)
+		if err != nil {
+			return nil, 0, fmt.Errorf("sqldb: jobs: %w", err)
+		}
+		out = append(out, j)
+	}
+	return out, total, rows.Err()
+}
+
+var _ job.Store = (*DB)(nil)
