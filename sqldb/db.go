@@ -330,3 +330,6 @@ func (db *DB) inConnTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	}
 	return nil
 }
+
+// Stats reports the write pool's connections, for /metrics.
+func (db *DB) Stats() sql.DBStats { return db.write.Stats() }

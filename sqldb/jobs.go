@@ -218,3 +218,22 @@ func (db *DB) Jobs(ctx context.Context, r region.Code, page, perPage int) ([]job
 }
 
 var _ job.Store = (*DB)(nil)
+
+// JobCounts counts jobs by status, for /metrics.
+func (db *DB) JobCounts(ctx context.Context) (map[string]int, error) {
+	rows, err := db.Query(ctx, `SELECT status, COUNT(*) FROM jobs GROUP BY status`)
+	if err != nil {
+		return nil, fmt.Errorf("sqldb: job counts: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var s string
+		var n int
+		if err := rows.Scan(&s, &n); err != nil {
+			return nil, err
+		}
+		out[s] = n
+	}
+	return out, rows.Err()
+}

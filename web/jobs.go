@@ -1,0 +1,54 @@
+package web
+
+import (
+	"context"
+	"net/http"
+
+	"minzheng"
+	"minzheng/auth"
+	"minzheng/job"
+)
+
+// The job kinds the web side starts.
+const kindAuditVerify = "audit.verify"
+
+func registerJobs(s *Server) {
+	if s.jobs == nil {
+		return
+	}
+	s.jobs.Register(job.Handler{
+		Kind:  kindAuditVerify,
+		Title: "校验操作日志哈希链",
+		// Verification reads only; after a restart it is simply run again
+		// from the start rather than resumed.
+		Resumable: false,
+		Run: func(ctx context.Context, run *job.Run) (any, error) {
+			rep, err := s.db.VerifyAudit(ctx, func(done, total int64) {
+				_ = run.Progress(ctx, done, total, "已校验日志")
+			})
+			if err != nil {
+				return nil, err
+			}
+			res := map[string]any{"entries": rep.Entries, "last_seq": rep.LastSeq, "ok": rep.Problem == nil}
+			if rep.Problem != nil {
+				res["problem"] = map[string]any{"seq": rep.Problem.Seq, "kind": rep.Problem.Kind, "detail": rep.Problem.Detail}
+			}
+			return res, nil
+		},
+	})
+}
+
+// startAuditVerify queues a verification of the whole log.
+func (s *Server) startAuditVerify(r *http.Request) (job.Job, error) {
+	a, err := minzheng.ActorFrom(r.Context())
+	if err != nil {
+		return job.Job{}, err
+	}
+	if err := auth.Require(a, auth.PermAuditVerify); err != nil {
+		return job.Job{}, err
+	}
+	if a.Region != "" {
+		return job.Job{}, &minzheng.Error{Code: minzheng.CodeForbidden, Message: "校验整个操作日志需要全国范围的账户"}
+	}
+	return s.jobs.Submit(r.Context(), kindAuditVerify, "", map[string]any{})
+}

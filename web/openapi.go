@@ -1,0 +1,200 @@
+package web
+
+import (
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+type obj = map[string]any
+
+func str(desc string) obj  { return obj{"type": "string", "description": desc} }
+func integer(d string) obj { return obj{"type": "integer", "description": d} }
+func ref(name string) obj  { return obj{"$ref": "#/components/schemas/" + name} }
+func arrayOf(item obj) obj { return obj{"type": "array", "items": item} }
+func nullable(o obj) obj   { o["nullable"] = true; return o }
+func object(props obj, required ...string) obj {
+	o := obj{"type": "object", "properties": props}
+	if len(required) > 0 {
+		o["required"] = required
+	}
+	return o
+}
+func list(item string) obj {
+	return object(obj{"items": arrayOf(ref(item)), "total": integer("符合条件的总数")}, "items", "total")
+}
+
+// schemas are the bodies the API reads and answers.
+var schemas = obj{
+	"Error": object(obj{"error": object(obj{
+		"code":    obj{"type": "string", "enum": []string{"invalid", "unauthorized", "forbidden", "not_found", "conflict", "too_large", "too_many_requests", "internal"}},
+		"message": str("中文说明"),
+		"field":   str("出错的字段（如有）"),
+	}, "code", "message")}, "error"),
+	"Login": object(obj{"username": str("用户名"), "password": str("密码")}, "username", "password"),
+	"Token": object(obj{"token": str("接口令牌，放在 Authorization: Bearer … 中；24 小时有效")}, "token"),
+	"Me":    obj{"allOf": []any{ref("User"), object(obj{"permissions": arrayOf(str("权限"))})}},
+	"Region": object(obj{
+		"code":   str("12 位区划代码"),
+		"name":   str("名称"),
+		"level":  obj{"type": "string", "enum": []string{"province", "city", "county", "township", "village"}},
+		"parent": nullable(str("上级的 12 位代码；省为 null")),
+		"path":   arrayOf(str("自省而下的名称")),
+	}, "code", "name", "level", "parent", "path"),
+	"RegionArray": arrayOf(ref("Region")),
+	"RegionList":  list("Region"),
+	"Attributes": object(obj{
+		"area":           nullable(obj{"type": "string", "enum": []string{"urban", "rural"}}),
+		"hardship_class": nullable(obj{"type": "integer", "minimum": 1, "maximum": 6}),
+	}),
+	"RegionAttributesInput": ref("Attributes"),
+	"RegionAttributes": object(obj{
+		"code": str("12 位区划代码"), "level": str("级别"),
+		"own": ref("Attributes"), "effective": ref("Attributes"),
+		"area_from": str("城乡属性来自：self（本级设置）、上级名称，或 name（按村居名称推定）"),
+	}, "code", "level", "own", "effective"),
+	"Workdays": object(obj{
+		"date":        str("推算出的日期 YYYY-MM-DD（add 时）"),
+		"workdays":    integer("工作日数（to 时）"),
+		"provisional": obj{"type": "boolean", "description": "结果落在尚未录入节假日安排的年份，仅按周末推算"},
+	}),
+	"Day": object(obj{"date": str("YYYY-MM-DD"), "name": str("节日名称")}, "date", "name"),
+	"CalendarYear": object(obj{
+		"year": integer("年份"), "source": str("来源（通知文号）"), "builtin": obj{"type": "boolean"},
+		"holidays": arrayOf(ref("Day")), "workdays": arrayOf(ref("Day")),
+	}, "year", "source", "holidays", "workdays"),
+	"CalendarYearInput": object(obj{
+		"source": str("国务院办公厅放假通知的文号"), "holidays": arrayOf(ref("Day")), "workdays": arrayOf(ref("Day")),
+	}, "source", "holidays"),
+	"CalendarYearList": object(obj{"items": arrayOf(object(obj{
+		"year": integer("年份"), "source": str("来源"), "holidays": integer("放假天数"), "workdays": integer("调休上班天数"),
+	})), "total": integer("年数")}, "items", "total"),
+	"User": object(obj{
+		"id": integer("编号"), "username": str("用户名"), "display_name": str("姓名"),
+		"role":      obj{"type": "string", "enum": []string{"village_clerk", "township_officer", "county_officer", "city_officer", "province_officer", "auditor", "admin"}},
+		"role_name": str("角色名称"), "region": str("12 位区划代码；全国为空"), "region_level": str("区划级别"),
+		"active": obj{"type": "boolean"}, "locked_until": nullable(str("锁定至（UTC）")),
+		"created_at": str("创建时间（UTC）"), "updated_at": str("修改时间（UTC）"),
+	}, "id", "username", "role", "region", "active"),
+	"UserList": list("User"),
+	"UserInput": object(obj{
+		"username": str("用户名：3–32 位小写字母、数字或 _ . -"), "display_name": str("姓名"),
+		"role": str("角色"), "region": str("区划代码（2/4/6/9/12 位），须与角色的级别一致；全国留空"),
+		"password": str("密码：至少 10 个字符，含字母、数字、符号中的两种"),
+	}, "username", "role", "password"),
+	"UserPatch": object(obj{
+		"display_name": str("姓名"), "role": str("角色"), "region": str("区划代码"),
+		"active": obj{"type": "boolean"}, "password": str("新密码"),
+	}),
+	"AuditEntry": object(obj{
+		"seq": integer("序号（连续）"), "at": str("时间（UTC）"), "actor": str("操作人"),
+		"action": str("操作"), "action_name": str("操作名称"), "entity": str("对象类型"), "entity_id": str("对象编号"),
+		"region": str("区划代码"), "summary": str("摘要"),
+		"before": nullable(obj{"type": "object", "description": "修改前（已脱敏）"}),
+		"after":  nullable(obj{"type": "object", "description": "修改后（已脱敏）"}),
+		"hash":   str("本条的 SHA-256"),
+	}, "seq", "at", "actor", "action", "summary", "hash"),
+	"AuditList": list("AuditEntry"),
+	"Job": object(obj{
+		"id": integer("编号"), "kind": str("种类"), "title": str("名称"),
+		"status": obj{"type": "string", "enum": []string{"queued", "running", "done", "failed"}},
+		"region": str("区划"), "done": integer("已完成"), "total": integer("总数"), "percent": integer("百分比"),
+		"message": str("进度说明"), "error": str("失败原因"), "result": nullable(obj{"type": "object"}),
+		"created_by": str("发起人"), "created_at": str("发起时间"), "started_at": nullable(str("开始时间")), "finished_at": nullable(str("结束时间")),
+	}, "id", "kind", "status", "percent"),
+	"JobList": list("Job"),
+	"OpenAPI": obj{"type": "object", "description": "OpenAPI 3 文档"},
+}
+
+var pathParam = regexp.MustCompile(`\{([a-z_]+)\}`)
+
+var pathParamDesc = map[string]obj{
+	"code": str("区划代码：2、4、6、9 或 12 位数字"),
+	"id":   integer("编号"),
+	"year": integer("四位年份"),
+}
+
+var errorStatuses = map[int]string{
+	400: "输入有误（invalid）", 401: "未登录或令牌无效（unauthorized）", 403: "无权或超出辖区（forbidden）",
+	404: "不存在（not_found）", 409: "冲突（conflict）", 413: "请求太大（too_large）", 500: "内部错误（internal）",
+}
+
+// openAPI builds the document from the route table.
+func (s *Server) openAPI() obj {
+	paths := obj{}
+	for _, rt := range s.api {
+		p := apiPrefix + rt.Path
+		item, _ := paths[p].(obj)
+		if item == nil {
+			item = obj{}
+			paths[p] = item
+		}
+		var params []any
+		for _, m := range pathParam.FindAllStringSubmatch(rt.Path, -1) {
+			params = append(params, obj{"name": m[1], "in": "path", "required": true, "schema": pathParamDesc[m[1]]})
+		}
+		for _, q := range rt.Query {
+			params = append(params, obj{"name": q.Name, "in": "query", "required": q.Required, "description": q.Desc, "schema": obj{"type": q.Type}})
+		}
+		status := rt.Status
+		if status == 0 {
+			status = http.StatusOK
+		}
+		ok := obj{"description": "成功"}
+		if rt.Response != "" {
+			ok["content"] = obj{"application/json": obj{"schema": ref(rt.Response)}}
+		}
+		responses := obj{strconv.Itoa(status): ok}
+		for code, desc := range errorStatuses {
+			if rt.Public && (code == 401 || code == 403) && rt.Path != "/login" {
+				continue
+			}
+			responses[strconv.Itoa(code)] = obj{"description": desc, "content": obj{"application/json": obj{"schema": ref("Error")}}}
+		}
+		op := obj{
+			"summary":     rt.Summary,
+			"tags":        []string{rt.Tag},
+			"operationId": operationID(rt),
+			"responses":   responses,
+		}
+		if len(params) > 0 {
+			op["parameters"] = params
+		}
+		if rt.Body != "" {
+			op["requestBody"] = obj{"required": true, "content": obj{"application/json": obj{"schema": ref(rt.Body)}}}
+		}
+		if rt.Public {
+			op["security"] = []any{}
+		}
+		item[strings.ToLower(rt.Method)] = op
+	}
+	return obj{
+		"openapi": "3.0.3",
+		"info": obj{
+			"title":       "minzheng 民政社会救助接口",
+			"version":     s.version,
+			"description": "错误统一为 {\"error\":{\"code\",\"message\",\"field\"}}；编号为整数；区划代码可用 2/4/6/9/12 位，返回 12 位；列表为 {\"items\":[…],\"total\":N}，page 从 1 开始。",
+		},
+		"servers":    []any{obj{"url": "/"}},
+		"paths":      paths,
+		"security":   []any{obj{"bearer": []string{}}},
+		"components": obj{"schemas": schemas, "securitySchemes": obj{"bearer": obj{"type": "http", "scheme": "bearer"}}},
+	}
+}
+
+func operationID(rt apiRoute) string {
+	var b strings.Builder
+	b.WriteString(strings.ToLower(rt.Method))
+	for _, part := range strings.Split(rt.Path, "/") {
+		part = strings.Trim(part, "{}")
+		part = strings.ReplaceAll(part, ".", "_")
+		if part == "" {
+			continue
+		}
+		b.WriteString(strings.ToUpper(part[:1]) + part[1:])
+	}
+	return b.String()
+}
+
+func (s *Server) apiOpenAPI(r *http.Request) (any, error) { return s.openAPI(), nil }
