@@ -176,11 +176,10 @@ func (v *Verifier) Add(e Entry) bool {
 	case e.Seq > want:
 		v.fail(want, "deleted", fmt.Sprintf("第 %d 条缺失（下一条是第 %d 条），记录被删除", want, e.Seq))
 	case e.PrevHash != v.prevHash:
-		if e.ComputeHash() != e.Hash {
-			v.fail(e.Seq, "changed", fmt.Sprintf("第 %d 条的内容与其哈希不符，记录被改动", e.Seq))
-		} else {
-			v.fail(e.Seq, "reordered", fmt.Sprintf("第 %d 条与前一条的哈希链接不上，记录被替换或重排", e.Seq))
-		}
+		// An entry that does not link to the one before it was moved
+		// (renumbered, swapped) or put there from elsewhere; a change of
+		// content alone leaves the link intact and is caught below.
+		v.fail(e.Seq, "reordered", fmt.Sprintf("第 %d 条与前一条的哈希链接不上，记录被调换、移动或替换", e.Seq))
 	case e.ComputeHash() != e.Hash:
 		v.fail(e.Seq, "changed", fmt.Sprintf("第 %d 条的内容与其哈希不符，记录被改动", e.Seq))
 	}

@@ -20,7 +20,7 @@ var divisionFiles embed.FS
 // Counts of the embedded data, per level; the loader checks them.
 var Counts = map[Level]int{
 	LevelProvince: 31,
-	LevelCity:     343,
+	LevelCity:     342,
 	LevelCounty:   2978,
 	LevelTownship: 41352,
 	LevelVillage:  620573,

@@ -55,6 +55,9 @@ func (db *DB) LoadRegions(ctx context.Context, only []region.Code) (int, error) 
 		if err != nil {
 			return err
 		}
+		if want := totalRegions(); len(only) == 0 && n != want {
+			return fmt.Errorf("sqldb: the embedded division data has %d regions, want %d", n, want)
+		}
 		return tx.Audit(ctx, audit.Event{
 			Action: "region.load", Entity: "region", EntityID: "",
 			Summary: fmt.Sprintf("载入全国统计用区划代码（2023年版）%d 条", n),
@@ -365,4 +368,12 @@ func (db *DB) SetRegionAttributes(ctx context.Context, c region.Code, l region.L
 
 func attrMap(a region.Attributes) map[string]any {
 	return map[string]any{"area": a.Area, "hardship_class": strconv.Itoa(a.HardshipClass)}
+}
+
+func totalRegions() int {
+	n := 0
+	for _, c := range region.Counts {
+		n += c
+	}
+	return n
 }
