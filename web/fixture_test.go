@@ -489,3 +489,5 @@ func (b *browser) submit(t *testing.T, from, path string, form url.Values) pageR
 func fieldErr(msg string) string { return `<p class="field-error">` + msg + `</p>` }
 
 func idPath(prefix string, id int64) string { return fmt.Sprintf("%s%d", prefix, id) }
+
+func idStr(id int64) string { return fmt.Sprint(id) }

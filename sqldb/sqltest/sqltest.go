@@ -9,9 +9,12 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"io"
+	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -111,8 +114,17 @@ func Postgres(t testing.TB, opt Options) *sqldb.DB {
 	return prepare(t, u.String(), opt)
 }
 
+// quiet keeps the program's own logging (migrations applied, requests)
+// out of test and benchmark output, where it would split benchmark lines.
+var quiet sync.Once
+
 func prepare(t testing.TB, u string, opt Options) *sqldb.DB {
 	t.Helper()
+	quiet.Do(func() {
+		if os.Getenv("MINZHENG_TEST_LOG") == "" {
+			slog.SetDefault(slog.New(slog.NewTextHandler(io.Discard, nil)))
+		}
+	})
 	clock := opt.Clock
 	if clock == nil {
 		clock = Clock()
