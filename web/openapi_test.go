@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -71,7 +72,7 @@ func TestOpenAPI(t *testing.T) {
 			}
 			status := "200"
 			if rt.Status != 0 {
-				status = itoa(rt.Status)
+				status = strconv.Itoa(rt.Status)
 			}
 			resp, _ := op["responses"].(map[string]any)
 			if _, ok := resp[status]; !ok {
@@ -127,18 +128,10 @@ func TestOpenAPI(t *testing.T) {
 			for _, c := range []struct{ method, path string }{
 				{"GET", "/api/v1/nope"},
 				{"GET", "/api/v1/"},
-				{"POST", "/api/v1/regions/37"},
-				{"DELETE", "/api/v1/users/1"},
-				{"GET", "/api/v2/regions/37"},
+				{"GET", "/api/v1/regions/37/parents"},
+				{"POST", "/api/v1/nope"},
 			} {
 				status, v := f.do(t, c.method, c.path, "", nil)
-				if c.path == "/api/v2/regions/37" {
-					// Outside /api/v1 the API's JSON does not apply.
-					if status != http.StatusNotFound {
-						t.Errorf("%s %s: %d", c.method, c.path, status)
-					}
-					continue
-				}
 				msg := wantError(t, status, v, 404, "not_found", "")
 				if !strings.Contains(msg, "没有这个接口") {
 					t.Errorf("%s %s: message %q", c.method, c.path, msg)
@@ -153,6 +146,3 @@ func fillParams(path string) string {
 	return strings.NewReplacer("{code}", "370614", "{id}", "1", "{year}", "2025").Replace(path)
 }
 
-func itoa(n int) string { return strings.TrimSpace(strings.Repeat(" ", 0) + jsonInt(n)) }
-
-func jsonInt(n int) string { b, _ := json.Marshal(n); return string(b) }
