@@ -160,6 +160,10 @@ func scanEntry(rows *sql.Rows) (audit.Entry, error) {
 // entry that was changed, deleted or reordered. progress, if not nil, is
 // told how far the walk has come.
 func (db *DB) VerifyAudit(ctx context.Context, progress func(done, total int64)) (audit.Report, error) {
+	if _, err := actor(ctx); err != nil {
+		return audit.Report{}, err
+	}
+
 	var headSeq int64
 	var headHash string
 	if err := db.QueryRow(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&headSeq, &headHash); err != nil {

@@ -18,6 +18,10 @@ func init() {
 
 // CalendarYears reads the years administrators entered.
 func (db *DB) CalendarYears(ctx context.Context) ([]calendar.Year, error) {
+	if _, err := actor(ctx); err != nil {
+		return nil, err
+	}
+
 	rows, err := db.Query(ctx, `SELECT y.year, y.source, d.day, d.kind, d.name
 		FROM calendar_years y LEFT JOIN calendar_days d ON d.year = y.year ORDER BY y.year, d.day`)
 	if err != nil {

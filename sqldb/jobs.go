@@ -63,6 +63,10 @@ func (db *DB) EnqueueJob(ctx context.Context, j job.Job) (job.Job, error) {
 // SQLite; on PostgreSQL, FOR UPDATE SKIP LOCKED lets several runners share
 // the queue.
 func (db *DB) ClaimJob(ctx context.Context) (job.Job, bool, error) {
+	if _, err := actor(ctx); err != nil {
+		return job.Job{}, false, err
+	}
+
 	var j job.Job
 	found := false
 	lock := ""
@@ -97,6 +101,10 @@ func (db *DB) ClaimJob(ctx context.Context) (job.Job, bool, error) {
 // JobProgress records progress (bookkeeping of a running job, not audited:
 // the job's start and end are).
 func (db *DB) JobProgress(ctx context.Context, id, done, total int64, message string, checkpoint *string) error {
+	if _, err := actor(ctx); err != nil {
+		return err
+	}
+
 	return db.InTx(ctx, func(tx *Tx) error {
 		var err error
 		if checkpoint != nil {
@@ -112,6 +120,10 @@ func (db *DB) JobProgress(ctx context.Context, id, done, total int64, message st
 
 // FinishJob marks a job done or failed.
 func (db *DB) FinishJob(ctx context.Context, id int64, status job.Status, result, errMsg string) error {
+	if _, err := actor(ctx); err != nil {
+		return err
+	}
+
 	return db.InTx(ctx, func(tx *Tx) error {
 		j, err := scanJob(tx.QueryRow(ctx, `UPDATE jobs SET status = ?, result = ?, error = ?, finished_at = ?,
 			done = CASE WHEN ? = 'done' THEN total ELSE done END WHERE id = ? RETURNING `+jobColumns,
@@ -130,6 +142,10 @@ func (db *DB) FinishJob(ctx context.Context, id int64, status job.Status, result
 
 // RecoverJobs requeues or fails jobs a stopped program left running.
 func (db *DB) RecoverJobs(ctx context.Context, resumable func(kind string) bool) (requeued, failed int, err error) {
+	if _, err = actor(ctx); err != nil {
+		return 0, 0, err
+	}
+
 	rows, err := db.Query(ctx, `SELECT `+jobColumns+` FROM jobs WHERE status = ? ORDER BY id`, string(job.Running))
 	if err != nil {
 		return 0, 0, fmt.Errorf("sqldb: recover jobs: %w", err)

@@ -127,6 +127,10 @@ type RegionRow struct {
 
 // Region returns one region by code and level, with its path.
 func (db *DB) Region(ctx context.Context, c region.Code, l region.Level) (RegionRow, error) {
+	if _, err := actor(ctx); err != nil {
+		return RegionRow{}, err
+	}
+
 	var r RegionRow
 	var parent sql.NullString
 	err := db.QueryRow(ctx, `SELECT name, parent_code FROM regions WHERE code = ? AND level = ?`, string(c), int(l)).
@@ -160,6 +164,10 @@ func (db *DB) RegionChildren(ctx context.Context, c region.Code, l region.Level)
 
 // Provinces lists the 31 provinces.
 func (db *DB) Provinces(ctx context.Context) ([]RegionRow, error) {
+	if _, err := actor(ctx); err != nil {
+		return nil, err
+	}
+
 	rows, err := db.Query(ctx, `SELECT code, level, name FROM regions WHERE level = 1 ORDER BY code`)
 	if err != nil {
 		return nil, fmt.Errorf("sqldb: provinces: %w", err)
@@ -174,6 +182,10 @@ func (db *DB) Provinces(ctx context.Context) ([]RegionRow, error) {
 // SearchRegions finds regions whose name contains q, inside scope, the
 // higher levels first, at most limit of them.
 func (db *DB) SearchRegions(ctx context.Context, q string, scope region.Code, limit int) ([]RegionRow, error) {
+	if _, err := actor(ctx); err != nil {
+		return nil, err
+	}
+
 	q = strings.TrimSpace(q)
 	if q == "" {
 		return nil, minzheng.Invalid("q", "请输入要查找的地名")

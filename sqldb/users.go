@@ -273,6 +273,10 @@ func (db *DB) ChangeOwnPassword(ctx context.Context, current, hash string) error
 // CountUsers counts all accounts; serve uses it to say that a new
 // database has none yet.
 func (db *DB) CountUsers(ctx context.Context) (int, error) {
+	if _, err := actor(ctx); err != nil {
+		return 0, err
+	}
+
 	var n int
 	err := db.QueryRow(ctx, `SELECT COUNT(*) FROM users`).Scan(&n)
 	return n, err
@@ -282,6 +286,10 @@ func (db *DB) CountUsers(ctx context.Context) (int, error) {
 
 // UserForLogin returns the account and its password hash.
 func (db *DB) UserForLogin(ctx context.Context, username string) (auth.User, string, error) {
+	if _, err := actor(ctx); err != nil {
+		return auth.User{}, "", err
+	}
+
 	var hash string
 	u, err := scanUser(db.QueryRow(ctx, `SELECT `+userColumns+`, password_hash FROM users WHERE username = ?`,
 		strings.TrimSpace(username)), &hash)
@@ -293,6 +301,10 @@ func (db *DB) UserForLogin(ctx context.Context, username string) (auth.User, str
 
 // LoginFailures counts failed sign-ins since.
 func (db *DB) LoginFailures(ctx context.Context, userID int64, since time.Time) (int, error) {
+	if _, err := actor(ctx); err != nil {
+		return 0, err
+	}
+
 	var n int
 	err := db.QueryRow(ctx, `SELECT COUNT(*) FROM login_failures WHERE user_id = ? AND at >= ?`, userID, At(since)).Scan(&n)
 	return n, err
@@ -301,6 +313,10 @@ func (db *DB) LoginFailures(ctx context.Context, userID int64, since time.Time) 
 // LoginFailed records a failed sign-in and, when lockUntil is set, locks
 // the account; both audited.
 func (db *DB) LoginFailed(ctx context.Context, u auth.User, lockUntil time.Time) error {
+	if _, err := actor(ctx); err != nil {
+		return err
+	}
+
 	return db.InTx(ctx, func(tx *Tx) error {
 		if _, err := tx.Exec(ctx, `INSERT INTO login_failures (user_id, at) VALUES (?, ?)`, u.ID, At(db.now())); err != nil {
 			return err
@@ -324,6 +340,10 @@ func (db *DB) LoginFailed(ctx context.Context, u auth.User, lockUntil time.Time)
 
 // OpenSession stores a session or API token and clears the failures.
 func (db *DB) OpenSession(ctx context.Context, u auth.User, kind, tokenHash string, expires time.Time) error {
+	if _, err := actor(ctx); err != nil {
+		return err
+	}
+
 	return db.InTx(ctx, func(tx *Tx) error {
 		if _, err := tx.Exec(ctx, `INSERT INTO sessions (token_hash, user_id, kind, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
 			tokenHash, u.ID, kind, At(db.now()), At(expires)); err != nil {
@@ -347,6 +367,10 @@ func (db *DB) OpenSession(ctx context.Context, u auth.User, kind, tokenHash stri
 
 // IsDemo reports whether the database was made by `minzheng demo`.
 func (db *DB) IsDemo(ctx context.Context) (bool, error) {
+	if _, err := actor(ctx); err != nil {
+		return false, err
+	}
+
 	v, _, err := db.Setting(ctx, "demo")
 	return v == "true", err
 }
@@ -354,6 +378,10 @@ func (db *DB) IsDemo(ctx context.Context) (bool, error) {
 // SessionUser returns the active account a session or API token belongs
 // to, or an unauthorized error when the token is unknown or expired.
 func (db *DB) SessionUser(ctx context.Context, kind, token string) (auth.User, error) {
+	if _, err := actor(ctx); err != nil {
+		return auth.User{}, err
+	}
+
 	var expires Instant
 	u, err := scanUser(db.QueryRow(ctx, `SELECT u.id, u.username, u.display_name, u.role, u.region_code, u.active,
 		u.locked_until, u.created_at, u.updated_at, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id

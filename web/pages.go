@@ -205,6 +205,7 @@ type regionsData struct {
 	Parents  []crumb
 	Children []sqldb.RegionRow
 	Q        string
+	Results  []sqldb.RegionRow // the search's, when the page was asked with ?q= (no script needed)
 	CanEdit  bool
 	Classes  []int
 }
@@ -216,8 +217,13 @@ type crumb struct {
 func (s *Server) regionsPage(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	u, _ := userFrom(r)
-	d := regionsData{Q: r.URL.Query().Get("q"), Classes: []int{1, 2, 3, 4, 5, 6}}
+	d := regionsData{Q: strings.TrimSpace(r.URL.Query().Get("q")), Classes: []int{1, 2, 3, 4, 5, 6}}
 	var err error
+	if d.Q != "" {
+		if d.Results, err = s.db.SearchRegions(ctx, d.Q, region.Country, 30); err != nil {
+			return err
+		}
+	}
 	if code := r.PathValue("code"); code != "" {
 		c, l, err := region.Parse(code)
 		if err != nil {

@@ -261,7 +261,7 @@ func cmdAuditVerify(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer db.Close()
-	rep, err := db.VerifyAudit(ctx, nil)
+	rep, err := db.VerifyAudit(minzheng.WithActor(ctx, minzheng.System("cli")), nil)
 	if err != nil {
 		return err
 	}
@@ -408,7 +408,8 @@ func cmdServe(ctx context.Context, args []string, out io.Writer, demo bool) erro
 			return err
 		}
 	}
-	entered, err := db.CalendarYears(ctx)
+	sys := minzheng.WithActor(ctx, minzheng.System("serve"))
+	entered, err := db.CalendarYears(sys)
 	if err != nil {
 		return err
 	}
@@ -446,7 +447,7 @@ func cmdServe(ctx context.Context, args []string, out io.Writer, demo bool) erro
 			}
 			fmt.Fprintf(out, "  %-17s %s（%s）\n", a.Username, auth.Role(a.Role).Chinese(), where)
 		}
-	} else if n, err := db.CountUsers(ctx); err == nil && n == 0 {
+	} else if n, err := db.CountUsers(sys); err == nil && n == 0 {
 		fmt.Fprintln(out, "数据库中还没有用户：请先运行 minzheng user add --username admin --role admin --password-stdin 创建管理员")
 	}
 	errc := make(chan error, 1)
