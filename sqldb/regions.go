@@ -180,18 +180,17 @@ func (db *DB) Provinces(ctx context.Context) ([]RegionRow, error) {
 }
 
 // SearchRegions finds regions whose name contains q, inside scope, the
-// higher levels first, at most limit of them.
-func (db *DB) SearchRegions(ctx context.Context, q string, scope region.Code, limit int) ([]RegionRow, error) {
+// higher levels first, at most limit of them, and counts all that match.
+func (db *DB) SearchRegions(ctx context.Context, q string, scope region.Code, limit int) ([]RegionRow, int, error) {
 	if _, err := actor(ctx); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-
 	q = strings.TrimSpace(q)
 	if q == "" {
-		return nil, minzheng.Invalid("q", "请输入要查找的地名")
+		return nil, 0, minzheng.Invalid("q", "请输入要查找的地名")
 	}
 	if len([]rune(q)) > 30 {
-		return nil, minzheng.Invalid("q", "地名太长，请输入 30 个字以内")
+		return nil, 0, minzheng.Invalid("q", "地名太长，请输入 30 个字以内")
 	}
 	if limit <= 0 || limit > 200 {
 		limit = 50
@@ -199,16 +198,21 @@ func (db *DB) SearchRegions(ctx context.Context, q string, scope region.Code, li
 	cond, args := InRegion("code", scope)
 	// Escape LIKE's wildcards: a search for "100%" means the text.
 	pat := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q) + "%"
-	rows, err := db.Query(ctx, `SELECT code, level, name FROM regions WHERE `+cond+
-		` AND name LIKE ? ESCAPE '\' ORDER BY level, code LIMIT ?`, append(args, pat, limit)...)
+	where := ` WHERE ` + cond + ` AND name LIKE ? ESCAPE '\'`
+	args = append(args, pat)
+	var total int
+	if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM regions`+where, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("sqldb: search regions: %w", err)
+	}
+	rows, err := db.Query(ctx, `SELECT code, level, name FROM regions`+where+` ORDER BY level, code LIMIT ?`, append(args, limit)...)
 	if err != nil {
-		return nil, fmt.Errorf("sqldb: search regions: %w", err)
+		return nil, 0, fmt.Errorf("sqldb: search regions: %w", err)
 	}
 	out, err := scanRegions(rows)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	return out, db.fillPaths(ctx, ptrs(out))
+	return out, total, db.fillPaths(ctx, ptrs(out))
 }
 
 func scanRegions(rows *sql.Rows) ([]RegionRow, error) {

@@ -90,15 +90,20 @@ func TestRegionReads(t *testing.T) {
 		if _, err := db.Region(ctx, "370699000000", region.LevelCounty); minzheng.ErrorCode(err) != minzheng.CodeNotFound {
 			t.Fatalf("unknown code: %v", err)
 		}
-		found, err := db.SearchRegions(ctx, "大辛店", region.Country, 10)
-		if err != nil || len(found) == 0 || found[0].Code != "370614107000" {
-			t.Fatalf("search 大辛店: %v %v", found, err)
+		found, total, err := db.SearchRegions(ctx, "大辛店", region.Country, 10)
+		if err != nil || len(found) != 1 || found[0].Code != "370614107000" || total != 1 {
+			t.Fatalf("search 大辛店: %v %d %v", found, total, err)
+		}
+		// The total counts every match, not just the page.
+		some, total, err := db.SearchRegions(ctx, "村", "370614107000", 5)
+		if err != nil || len(some) != 5 || total <= 5 {
+			t.Fatalf("search 村 in 大辛店镇: %d of %d, %v", len(some), total, err)
 		}
 		// Wildcards in the query are text, not patterns.
-		if found, err := db.SearchRegions(ctx, "%", region.Country, 10); err != nil || len(found) != 0 {
+		if found, _, err := db.SearchRegions(ctx, "%", region.Country, 10); err != nil || len(found) != 0 {
 			t.Fatalf("search %%: %v %v", found, err)
 		}
-		inTianning, err := db.SearchRegions(ctx, "大辛店", "320402000000", 10)
+		inTianning, _, err := db.SearchRegions(ctx, "大辛店", "320402000000", 10)
 		if err != nil || len(inTianning) != 0 {
 			t.Fatalf("search within 天宁: %v %v", inTianning, err)
 		}

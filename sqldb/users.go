@@ -209,6 +209,9 @@ func (db *DB) UpdateUser(ctx context.Context, id int64, in auth.Checked, hash st
 			return auth.User{}, err
 		}
 	}
+	if hash == "" && in.DisplayName == before.DisplayName && in.Role == before.Role && in.Region == before.Region && in.Active == before.Active {
+		return before, nil // nothing to change, nothing to record
+	}
 	now := db.now()
 	var u auth.User
 	err = db.InTx(ctx, func(tx *Tx) error {

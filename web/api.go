@@ -111,8 +111,25 @@ func (s *Server) routeAPI() {
 			writeJSON(w, status, v)
 		})
 	}
-	// Anything else under the API answers in JSON too.
-	s.mux.HandleFunc(apiPrefix+"/", func(w http.ResponseWriter, r *http.Request) {
+	// Anything else under the API answers in JSON too: 405 with Allow for a
+	// path that exists under another method, 404 otherwise.
+	fallback := apiPrefix + "/"
+	s.mux.HandleFunc(fallback, func(w http.ResponseWriter, r *http.Request) {
+		var allow []string
+		for _, m := range []string{"GET", "POST", "PUT", "PATCH", "DELETE"} {
+			probe := r.Clone(r.Context())
+			probe.Method = m
+			if _, p := s.mux.Handler(probe); p != fallback && p != "" {
+				allow = append(allow, m)
+			}
+		}
+		if len(allow) > 0 {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			var b errorBody
+			b.Error.Code, b.Error.Message = minzheng.CodeInvalid, "接口 "+r.URL.Path+" 不支持 "+r.Method+" 方法，请用 "+strings.Join(allow, " 或 ")
+			writeJSON(w, http.StatusMethodNotAllowed, b)
+			return
+		}
 		s.writeError(w, r, &minzheng.Error{Code: minzheng.CodeNotFound, Message: "没有这个接口：" + r.Method + " " + r.URL.Path})
 	})
 }
@@ -345,11 +362,11 @@ func (s *Server) apiRegionSearch(r *http.Request) (any, error) {
 			return nil, minzheng.Invalid("limit", "limit 应为 1 到 200 的整数")
 		}
 	}
-	rs, err := s.db.SearchRegions(r.Context(), q.Get("q"), within, limit)
+	rs, total, err := s.db.SearchRegions(r.Context(), q.Get("q"), within, limit)
 	if err != nil {
 		return nil, err
 	}
-	return listJSON{Items: toRegionsJSON(rs), Total: len(rs)}, nil
+	return listJSON{Items: toRegionsJSON(rs), Total: total}, nil
 }
 
 type attributesJSON struct {
@@ -469,6 +486,9 @@ func (s *Server) workdays(r *http.Request) (workdaysAnswer, error) {
 		}
 		ans.Add = true
 		ans.Date, ans.Provisional, err = cal.AddWorkdays(from, ans.N)
+		if e, ok := minzheng.AsError(err); ok && e.Field == "n" {
+			err = minzheng.Invalid("add", "%s", e.Message) // the calendar's n is this API's add
+		}
 		return ans, err
 	case to != "":
 		if ans.To, err = minzheng.ParseDate(to); err != nil {

@@ -211,3 +211,47 @@ func TestCalendarYearEntry(t *testing.T) {
 		wantError(t, status, v, 404, "not_found", "")
 	})
 }
+
+// TestWorkdaysBetweenGapYear: with 2028 entered but 2027 not, a count from
+// 2026 to 2028 runs through a year without data and is provisional.
+func TestWorkdaysBetweenGapYear(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		admin := f.apiLogin(t, "admin")
+		status, v := f.do(t, "PUT", "/api/v1/calendar/years/2028", admin, map[string]any{
+			"source": "测试", "holidays": []map[string]string{{"date": "2028-01-03", "name": "元旦"}}})
+		if status != http.StatusOK {
+			t.Fatalf("PUT 2028: %d %v", status, v)
+		}
+		// 2026-12-31 (Thu) to 2028-01-04 (Tue): 2027 on weekends alone has
+		// 261 weekdays; 2028-01-03 is off, 01-04 counts; 2026-12-31 not.
+		status, v = f.do(t, "GET", "/api/v1/calendar/workdays?from=2026-12-31&to=2028-01-04", "", nil)
+		if status != http.StatusOK {
+			t.Fatalf("status %d %v", status, v)
+		}
+		sameJSON(t, v, `{"workdays":262,"provisional":true}`)
+		status, v = f.do(t, "GET", "/api/v1/calendar/workdays?from=2026-12-31&add=262", "", nil)
+		if status != http.StatusOK {
+			t.Fatalf("status %d %v", status, v)
+		}
+		sameJSON(t, v, `{"date":"2028-01-04","provisional":true}`)
+	})
+}
+
+// TestCalendarYearNationalOnly: the holiday calendar is the whole
+// country's, so an administrator bound to one province may not replace it
+// (as it may not verify the whole audit log either).
+func TestCalendarYearNationalOnly(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		qh := f.apiLogin(t, "qhadmin")
+		status, v := f.do(t, "PUT", "/api/v1/calendar/years/2027", qh, map[string]any{
+			"source": "青海", "holidays": []map[string]string{{"date": "2027-01-01", "name": "元旦"}}})
+		// BUG: SaveCalendarYear checks calendar.edit only, not that the actor
+		// is national: 青海's administrator changes every region's deadlines.
+		wantError(t, status, v, 403, "forbidden", "")
+		status, v = f.do(t, "GET", "/api/v1/calendar/workdays?from=2026-12-20&add=15", "", nil)
+		if status != http.StatusOK {
+			t.Fatalf("status %d %v", status, v)
+		}
+		sameJSON(t, v, `{"date":"2027-01-08","provisional":true}`)
+	})
+}

@@ -35,7 +35,7 @@ func (s *Server) publicError(r *http.Request, err error) *minzheng.Error {
 		slog.Error("request failed", "method", r.Method, "pattern", r.Pattern, "err", err)
 		return &minzheng.Error{Code: minzheng.CodeInternal, Message: internalMessage}
 	}
-	if e.Code == minzheng.CodeForbidden && !errors.Is(err, minzheng.ErrForbidden) {
+	if e.Code == minzheng.CodeForbidden && !errors.Is(err, minzheng.ErrForbidden) && e != errCSRF {
 		if aerr := s.db.AuditDenied(r.Context(), e.Message+"（"+r.Method+" "+r.Pattern+"）", "request", r.Pattern, region.Country); aerr != nil {
 			slog.Error("audit denied", "err", aerr)
 		}

@@ -383,7 +383,7 @@ func (f *fixture) auditCount(t *testing.T, action string) int {
 // userCount counts every account, read as the system.
 func (f *fixture) userCount(t *testing.T) int {
 	t.Helper()
-	n, err := f.db.CountUsers(context.Background())
+	n, err := f.db.CountUsers(minzheng.WithActor(context.Background(), minzheng.System("test")))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -222,5 +222,20 @@ func TestLoginFailureWindow(t *testing.T) {
 		if status := login(password); status != http.StatusOK {
 			t.Errorf("login after spread-out failures: status %d", status)
 		}
+		// A good sign-in clears the failures: four more and one wrong
+		// again make five since the last success but lock nothing.
+		for i := 0; i < 4; i++ {
+			login("Wrong-pass-2025")
+		}
+		if status := login(password); status != http.StatusOK {
+			t.Errorf("login after four failures: status %d", status)
+		}
+		login("Wrong-pass-2025")
+		if got := f.auditCount(t, "user.locked"); got != 0 {
+			t.Errorf("%d user.locked entries after a success in between, want none", got)
+		}
+		if status := login(password); status != http.StatusOK {
+			t.Errorf("login: status %d", status)
+		}
 	})
 }

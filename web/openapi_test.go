@@ -145,4 +145,3 @@ func TestOpenAPI(t *testing.T) {
 func fillParams(path string) string {
 	return strings.NewReplacer("{code}", "370614", "{id}", "1", "{year}", "2025").Replace(path)
 }
-

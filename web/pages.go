@@ -79,6 +79,17 @@ func (s *Server) portalHome(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, "portal", page{Title: "社会救助服务"})
 }
 
+// formError picks out the errors a form shows next to its fields — bad
+// input and conflicts — from those that end the request (forbidden,
+// internal …), which the caller returns for renderError to answer and audit.
+func formError(err error) (*minzheng.Error, bool) {
+	e, ok := minzheng.AsError(err)
+	if ok && (e.Code == minzheng.CodeInvalid || e.Code == minzheng.CodeConflict) {
+		return e, true
+	}
+	return nil, false
+}
+
 // Signing in and out.
 
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) error {
@@ -220,7 +231,7 @@ func (s *Server) regionsPage(w http.ResponseWriter, r *http.Request) error {
 	d := regionsData{Q: strings.TrimSpace(r.URL.Query().Get("q")), Classes: []int{1, 2, 3, 4, 5, 6}}
 	var err error
 	if d.Q != "" {
-		if d.Results, err = s.db.SearchRegions(ctx, d.Q, region.Country, 30); err != nil {
+		if d.Results, _, err = s.db.SearchRegions(ctx, d.Q, region.Country, 30); err != nil {
 			return err
 		}
 	}
@@ -260,7 +271,7 @@ func (s *Server) regionSearch(w http.ResponseWriter, r *http.Request) error {
 	var rs []sqldb.RegionRow
 	if q != "" {
 		var err error
-		if rs, err = s.db.SearchRegions(r.Context(), q, region.Country, 30); err != nil {
+		if rs, _, err = s.db.SearchRegions(r.Context(), q, region.Country, 30); err != nil {
 			return err
 		}
 	}
@@ -366,6 +377,7 @@ func parseDayLines(field, text string) (map[minzheng.Date]string, error) {
 		if name == "" {
 			return nil, minzheng.Invalid(field, "第 %d 行缺少节日名称，应为“日期 名称”，如“2027-01-01 元旦”", i+1)
 		}
+		datePart = strings.NewReplacer("～", "~", "至", "~").Replace(datePart)
 		from, to, isRange := strings.Cut(datePart, "~")
 		a, err := minzheng.ParseDate(from)
 		if err != nil {
@@ -396,8 +408,8 @@ func (s *Server) calendarYearSubmit(w http.ResponseWriter, r *http.Request) erro
 		form.Set(k, r.PostFormValue(k))
 	}
 	fail := func(err error) error {
-		e := s.publicError(r, err)
-		if e.Code != minzheng.CodeInvalid {
+		e, ok := formError(err)
+		if !ok {
 			return err
 		}
 		s.renderCalendar(w, r, e, form)
@@ -491,8 +503,8 @@ func (s *Server) userCreateSubmit(w http.ResponseWriter, r *http.Request) error 
 	in.Active = true
 	u, err := s.createUser(r, in)
 	if err != nil {
-		e := s.publicError(r, err)
-		if e.Code != minzheng.CodeInvalid && e.Code != minzheng.CodeConflict {
+		e, ok := formError(err)
+		if !ok {
 			return err
 		}
 		s.render(w, r, "user_form", page{Title: "新建用户", Menu: "admin", Data: userFormData{Roles: auth.Roles}, Err: e, Form: form})
@@ -503,6 +515,10 @@ func (s *Server) userCreateSubmit(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *Server) userEditPage(w http.ResponseWriter, r *http.Request) error {
+	me, _ := userFrom(r)
+	if err := auth.Require(me.Actor(), auth.PermUserManage); err != nil {
+		return err
+	}
 	id, err := pathID(r)
 	if err != nil {
 		return err
@@ -534,8 +550,8 @@ func (s *Server) userUpdateSubmit(w http.ResponseWriter, r *http.Request) error 
 	form.Set("username", cur.Username)
 	u, err := s.updateUser(r, id, in)
 	if err != nil {
-		e := s.publicError(r, err)
-		if e.Code != minzheng.CodeInvalid && e.Code != minzheng.CodeConflict {
+		e, ok := formError(err)
+		if !ok {
 			return err
 		}
 		s.render(w, r, "user_form", page{Title: "修改用户 " + cur.Username, Menu: "admin", Data: userFormData{User: &cur, Roles: auth.Roles}, Err: e, Form: form})
@@ -569,8 +585,8 @@ func (s *Server) passwordSubmit(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if err != nil {
-		e := s.publicError(r, err)
-		if e.Code != minzheng.CodeInvalid {
+		e, ok := formError(err)
+		if !ok {
 			return err
 		}
 		s.render(w, r, "account", page{Title: "我的账户", Menu: "account", Err: e})

@@ -59,6 +59,16 @@ func TestScope(t *testing.T) {
 				status, v := f.do(t, "POST", "/api/v1/users", qh, map[string]any{"username": "outside", "role": "county_officer", "region": "370614", "password": password})
 				wantError(t, status, v, 403, "forbidden", "")
 			})
+			// Nor create an account for the whole country, nor touch the
+			// national administrator.
+			denied(t, "qinghai_admin", "", func() {
+				status, v := f.do(t, "POST", "/api/v1/users", qh, map[string]any{"username": "national", "role": "auditor", "password": password})
+				wantError(t, status, v, 403, "forbidden", "")
+			})
+			denied(t, "qinghai_admin", "", func() {
+				status, v := f.do(t, "PATCH", idPath("/api/v1/users/", f.users["admin"].ID), qh, map[string]any{"active": false})
+				wantError(t, status, v, 403, "forbidden", "")
+			})
 			if status, v := f.do(t, "GET", idPath("/api/v1/users/", id), admin, nil); status != http.StatusOK || jobj(t, v)["active"] != true {
 				t.Errorf("蓬莱 officer after the refusals: %d %v", status, v)
 			}

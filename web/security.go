@@ -97,6 +97,11 @@ func csrfToken(w http.ResponseWriter, r *http.Request) string {
 	return t
 }
 
+// errCSRF refuses a form without its token. It is not audited: it says
+// nothing about the actor's rights, and anyone could post such forms to
+// fill the log.
+var errCSRF = &minzheng.Error{Code: minzheng.CodeForbidden, Message: "页面已过期或来源不明，请刷新页面后重试"}
+
 // checkCSRF guards every state-changing staff request: the token in the
 // form (or the X-CSRF-Token header htmx sends) must equal the cookie's.
 func (s *Server) checkCSRF(h http.Handler) http.Handler {
@@ -111,7 +116,7 @@ func (s *Server) checkCSRF(h http.Handler) http.Handler {
 			sent = r.PostFormValue(csrfField)
 		}
 		if err != nil || len(c.Value) < 32 || subtle.ConstantTimeCompare([]byte(c.Value), []byte(sent)) != 1 {
-			s.renderError(w, r, &minzheng.Error{Code: minzheng.CodeForbidden, Message: "页面已过期或来源不明，请刷新页面后重试"})
+			s.renderError(w, r, errCSRF)
 			return
 		}
 		h.ServeHTTP(w, r)
