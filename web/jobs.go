@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"net/http"
 
 	"minzheng"
@@ -49,6 +50,9 @@ func (s *Server) startAuditVerify(r *http.Request) (job.Job, error) {
 	}
 	if a.Region != "" {
 		return job.Job{}, &minzheng.Error{Code: minzheng.CodeForbidden, Message: "校验整个操作日志需要全国范围的账户"}
+	}
+	if s.jobs == nil {
+		return job.Job{}, errors.New("web: no job runner configured")
 	}
 	return s.jobs.Submit(r.Context(), kindAuditVerify, "", map[string]any{})
 }
