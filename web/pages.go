@@ -303,14 +303,15 @@ func (s *Server) regionAttributesSubmit(w http.ResponseWriter, r *http.Request) 
 // Calendar.
 
 type calendarData struct {
-	Years    []calendarYearRow
-	From     string
-	N        string
-	To       string
-	Result   string
-	ResultOK bool
-	Next     int // the first year without data: the one to enter
-	Entry    calendarYearJSON
+	Years       []calendarYearRow
+	From        string
+	N           string
+	To          string
+	Result      string
+	ResultOK    bool
+	Provisional bool // the answer rests on a year without holiday data
+	Next        int  // the first year without data: the one to enter
+	Entry       calendarYearJSON
 }
 
 type calendarYearRow struct {
@@ -352,6 +353,7 @@ func (s *Server) renderCalendar(w http.ResponseWriter, r *http.Request, formErr 
 			d.Result = fmt.Sprintf("%s 之后至 %s（含）共 %d 个工作日", ans.From, ans.To, ans.N)
 		}
 		if err == nil && ans.Provisional {
+			d.Provisional = true
 			d.Result += "。注意：结果落在尚未录入节假日安排的年份，暂按周末推算，录入该年安排后以新结果为准"
 		}
 	}
