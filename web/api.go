@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -535,16 +536,8 @@ func days(m map[minzheng.Date]string) []dayJSON {
 	for d, n := range m {
 		out = append(out, dayJSON{d, n})
 	}
-	sortDays(out)
+	sort.Slice(out, func(i, j int) bool { return out[i].Date < out[j].Date })
 	return out
-}
-
-func sortDays(ds []dayJSON) {
-	for i := 1; i < len(ds); i++ {
-		for j := i; j > 0 && ds[j].Date < ds[j-1].Date; j-- {
-			ds[j], ds[j-1] = ds[j-1], ds[j]
-		}
-	}
 }
 
 func (s *Server) yearJSON(y calendar.Year) calendarYearJSON {
