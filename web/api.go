@@ -698,24 +698,36 @@ func (s *Server) apiCreateUser(r *http.Request) (any, error) {
 	return toUserJSON(u), nil
 }
 
-// createUser validates, hashes and stores a new account.
-func (s *Server) createUser(r *http.Request, in auth.UserInput) (auth.User, error) {
+// checkedUser checks permission and input, and hashes a new password: what
+// creating and changing an account share.
+func (s *Server) checkedUser(r *http.Request, in auth.UserInput, creating bool) (auth.Checked, string, error) {
 	a, err := minzheng.ActorFrom(r.Context())
 	if err != nil {
-		return auth.User{}, err
+		return auth.Checked{}, "", err
 	}
 	if err := auth.Require(a, auth.PermUserManage); err != nil {
-		return auth.User{}, err
+		return auth.Checked{}, "", err
 	}
 	demo, err := s.db.IsDemo(r.Context())
 	if err != nil {
-		return auth.User{}, err
+		return auth.Checked{}, "", err
 	}
-	c, err := in.Validate(true, demo)
+	c, err := in.Validate(creating, demo)
 	if err != nil {
-		return auth.User{}, err
+		return auth.Checked{}, "", err
 	}
-	hash, err := s.hasher.Hash(c.Password)
+	hash := ""
+	if c.Password != "" {
+		if hash, err = s.hasher.Hash(c.Password); err != nil {
+			return auth.Checked{}, "", err
+		}
+	}
+	return c, hash, nil
+}
+
+// createUser validates, hashes and stores a new account.
+func (s *Server) createUser(r *http.Request, in auth.UserInput) (auth.User, error) {
+	c, hash, err := s.checkedUser(r, in, true)
 	if err != nil {
 		return auth.User{}, err
 	}
@@ -770,27 +782,11 @@ func (s *Server) apiUpdateUser(r *http.Request) (any, error) {
 	return toUserJSON(u), nil
 }
 
+// updateUser validates and stores a change to an account.
 func (s *Server) updateUser(r *http.Request, id int64, in auth.UserInput) (auth.User, error) {
-	a, err := minzheng.ActorFrom(r.Context())
+	c, hash, err := s.checkedUser(r, in, false)
 	if err != nil {
 		return auth.User{}, err
-	}
-	if err := auth.Require(a, auth.PermUserManage); err != nil {
-		return auth.User{}, err
-	}
-	demo, err := s.db.IsDemo(r.Context())
-	if err != nil {
-		return auth.User{}, err
-	}
-	c, err := in.Validate(false, demo)
-	if err != nil {
-		return auth.User{}, err
-	}
-	hash := ""
-	if c.Password != "" {
-		if hash, err = s.hasher.Hash(c.Password); err != nil {
-			return auth.User{}, err
-		}
 	}
 	return s.db.UpdateUser(r.Context(), id, c, hash)
 }

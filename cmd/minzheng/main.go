@@ -198,37 +198,43 @@ func (c common) clock() (minzheng.Clock, error) {
 }
 
 // open connects, migrates and loads the regions on first start, acting as
-// the system.
-func open(ctx context.Context, c common, out io.Writer) (*sqldb.DB, minzheng.Clock, error) {
+// the system. The database keeps the clock (--now) for everything after.
+func open(ctx context.Context, c common, out io.Writer) (*sqldb.DB, error) {
 	clock, err := c.clock()
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	db, err := sqldb.Open(ctx, c.db, clock)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	if _, err := db.Migrate(ctx); err != nil {
+	if err := prepare(ctx, db, out); err != nil {
 		db.Close()
-		return nil, nil, fmt.Errorf("数据库 %s 结构升级失败：%w", db, err)
+		return nil, err
+	}
+	return db, nil
+}
+
+// prepare migrates the schema and loads the regions into a new database.
+func prepare(ctx context.Context, db *sqldb.DB, out io.Writer) error {
+	if _, err := db.Migrate(ctx); err != nil {
+		return fmt.Errorf("数据库 %s 结构升级失败：%w", db, err)
 	}
 	n, err := db.RegionsLoaded(ctx)
 	if err != nil {
-		db.Close()
-		return nil, nil, err
+		return err
 	}
-	if n == 0 {
-		fmt.Fprintln(out, "首次启动：正在载入全国行政区划（约 66 万条）……")
-		start := time.Now()
-		sys := minzheng.WithActor(ctx, minzheng.System("cli"))
-		loaded, err := db.LoadRegions(sys, nil)
-		if err != nil {
-			db.Close()
-			return nil, nil, fmt.Errorf("载入行政区划失败：%w", err)
-		}
-		fmt.Fprintf(out, "已载入 %d 条区划，用时 %.1f 秒\n", loaded, time.Since(start).Seconds())
+	if n > 0 {
+		return nil
 	}
-	return db, clock, nil
+	fmt.Fprintln(out, "首次启动：正在载入全国行政区划（约 66 万条）……")
+	start := time.Now()
+	loaded, err := db.LoadRegions(minzheng.WithActor(ctx, minzheng.System("cli")), nil)
+	if err != nil {
+		return fmt.Errorf("载入行政区划失败：%w", err)
+	}
+	fmt.Fprintf(out, "已载入 %d 条区划，用时 %.1f 秒\n", loaded, time.Since(start).Seconds())
+	return nil
 }
 
 func cmdMigrate(ctx context.Context, args []string, out io.Writer) error {
@@ -237,7 +243,7 @@ func cmdMigrate(ctx context.Context, args []string, out io.Writer) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	db, _, err := open(ctx, c, out)
+	db, err := open(ctx, c, out)
 	if err != nil {
 		return err
 	}
@@ -297,7 +303,7 @@ func cmdUserAdd(ctx context.Context, args []string, stdin io.Reader, out io.Writ
 		return usageError{"user add 需要 --username、--role 和密码（--password-stdin 或 --password）"}
 	}
 	in.Active = true
-	db, _, err := open(ctx, c, io.Discard)
+	db, err := open(ctx, c, io.Discard)
 	if err != nil {
 		return err
 	}
@@ -398,7 +404,7 @@ func cmdServe(ctx context.Context, args []string, out io.Writer, demo bool) erro
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	db, clock, err := open(ctx, c, out)
+	db, err := open(ctx, c, out)
 	if err != nil {
 		return err
 	}
@@ -418,7 +424,7 @@ func cmdServe(ctx context.Context, args []string, out io.Writer, demo bool) erro
 		return err
 	}
 	runner := &job.Runner{Store: db}
-	srv, err := web.New(web.Config{DB: db, Calendar: book, Jobs: runner, Clock: clock, Version: version()})
+	srv, err := web.New(web.Config{DB: db, Calendar: book, Jobs: runner, Clock: db.Clock(), Version: version()})
 	if err != nil {
 		return err
 	}
