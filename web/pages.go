@@ -26,6 +26,11 @@ func (s *Server) routePages() {
 	// builds it out); staff work lives under /staff/.
 	s.mux.HandleFunc("GET /{$}", s.portalHome)
 	s.mux.HandleFunc("GET /portal/{$}", s.portalHome)
+	s.mux.Handle("GET /staff", http.RedirectHandler("/staff/", http.StatusMovedPermanently))
+	// Any other page: a Chinese 404, not the mux's English one.
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		s.renderError(w, r, &minzheng.Error{Code: minzheng.CodeNotFound, Message: "没有这个页面：" + r.URL.Path})
+	})
 
 	s.mux.Handle("GET /staff/login", s.public(s.loginPage))
 	s.mux.Handle("POST /staff/login", s.public(s.loginSubmit))
