@@ -20,7 +20,9 @@ func TestBookReload(t *testing.T) {
 	}
 	var seen []*Calendar
 	b.OnChange(func(_ context.Context, c *Calendar) error { seen = append(seen, c); return nil })
-	b.OnChange(func(context.Context, *Calendar) error { return errors.New("a failing listener does not stop the others") })
+	b.OnChange(func(context.Context, *Calendar) error {
+		return errors.New("a failing listener does not stop the others")
+	})
 	y2027 := Year{Year: 2027, Source: "测试", Holidays: map[minzheng.Date]string{
 		minzheng.NewDate(2027, 1, 1): "元旦",
 	}}
