@@ -15,6 +15,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"sort"
 	"strconv"
 	"time"
@@ -77,24 +78,60 @@ func (e Entry) ComputeHash() string {
 }
 
 // Values turns a record's fields into the JSON kept as Before or After,
-// masking ID numbers, phones and accounts whatever the caller passed, so the
-// log never holds them in clear. Nil gives "".
+// masking ID numbers, phones and accounts — at any depth, whatever the
+// caller passed — so the log never holds them in clear. Nil gives "".
 func Values(m map[string]any) string {
 	if m == nil {
 		return ""
 	}
-	out := make(map[string]any, len(m))
-	for k, v := range m {
-		if s, ok := v.(string); ok {
-			v = minzheng.MaskField(k, s)
-		}
-		out[k] = v
-	}
-	b, err := json.Marshal(out) // map keys are sorted: the same values give the same text
+	b, err := json.Marshal(maskValue("", m)) // map keys are sorted: the same values give the same text
 	if err != nil {
 		return fmt.Sprintf(`{"error":%q}`, "无法记录的值")
 	}
 	return string(b)
+}
+
+// maskValue masks the strings under sensitive keys in maps and slices of
+// any depth.
+func maskValue(key string, v any) any {
+	switch x := v.(type) {
+	case string:
+		return minzheng.MaskField(key, x)
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = maskValue(k, e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = maskValue(key, e)
+		}
+		return out
+	case []string:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = minzheng.MaskField(key, e)
+		}
+		return out
+	}
+	return v
+}
+
+// idLike finds what looks like an ID number (18 or 15 digits) or a mobile
+// number in free text.
+var idLike = regexp.MustCompile(`\b\d{17}[\dXx]\b|\b\d{15}\b|\b1[3-9]\d{9}\b`)
+
+// maskText masks ID and mobile numbers in a summary, should a caller ever
+// write one into the sentence.
+func maskText(s string) string {
+	return idLike.ReplaceAllStringFunc(s, func(m string) string {
+		if len(m) == 11 {
+			return minzheng.MaskPhone(m)
+		}
+		return minzheng.MaskID(m)
+	})
 }
 
 // Event is what a store is told to record; it becomes an Entry once the
@@ -119,7 +156,7 @@ func (ev Event) Entry(actor minzheng.Actor, t time.Time) Entry {
 		Entity:   ev.Entity,
 		EntityID: ev.EntityID,
 		Region:   ev.Region,
-		Summary:  ev.Summary,
+		Summary:  maskText(ev.Summary),
 		Before:   Values(ev.Before),
 		After:    Values(ev.After),
 	}

@@ -111,6 +111,14 @@ func TestValuesMask(t *testing.T) {
 			t.Fatalf("Values = %s, want %s", got, want)
 		}
 	}
+	nested := Values(map[string]any{"params": map[string]any{"members": []any{map[string]any{"id_number": "370614199001011234"}}}})
+	if strings.Contains(nested, "370614199001011234") || !strings.Contains(nested, "370614********1234") {
+		t.Fatalf("nested values not masked: %s", nested)
+	}
+	e := Event{Summary: "为王丽（370614199001011234，13805351234）建档"}.Entry(minzheng.System("t"), time.Now())
+	if strings.Contains(e.Summary, "370614199001011234") || strings.Contains(e.Summary, "13805351234") {
+		t.Fatalf("summary not masked: %s", e.Summary)
+	}
 	if Values(nil) != "" {
 		t.Fatal("nil values should be empty")
 	}

@@ -21,8 +21,8 @@ func TestMatrix(t *testing.T) {
 		RoleCountyOfficer:   {PermJobRead: true, PermIDReveal: true, PermAuditRead: true},
 		RoleCityOfficer:     {PermJobRead: true, PermIDReveal: true, PermAuditRead: true},
 		RoleProvinceOfficer: {PermJobRead: true, PermIDReveal: true, PermAuditRead: true},
-		RoleAuditor:         {PermJobRead: true, PermIDReveal: true, PermAuditRead: true, PermAuditVerify: true},
-		RoleAdmin:           {PermJobRead: true, PermAuditRead: true, PermAuditVerify: true, PermRegionEdit: true, PermCalendarEdit: true, PermUserManage: true},
+		RoleAuditor:         {PermJobRead: true, PermIDReveal: true, PermAuditRead: true, PermAuditVerify: true, PermUserRead: true},
+		RoleAdmin:           {PermJobRead: true, PermAuditRead: true, PermAuditVerify: true, PermRegionEdit: true, PermCalendarEdit: true, PermUserRead: true, PermUserManage: true},
 	}
 	if len(want) != len(Roles) {
 		t.Fatalf("the table has %d roles, the program %d", len(want), len(Roles))

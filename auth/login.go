@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"sync"
 	"time"
 
@@ -44,6 +45,30 @@ var (
 	dummyHash string
 )
 
+// hashSlots bounds how many password checks run at once. Each takes 64 MiB
+// and most of a core; without a bound, a crowd of sign-in attempts — real
+// or not — would exhaust memory before the per-account lockout could help.
+var hashSlots = make(chan struct{}, max(2, runtime.NumCPU()))
+
+// ErrBusy answers a sign-in that found no free slot in time.
+var ErrBusy = &minzheng.Error{Code: minzheng.CodeTooManyRequests, Message: "登录的人太多，请稍后再试"}
+
+// withHashSlot runs fn once a slot is free, waiting at most a few seconds.
+func withHashSlot(ctx context.Context, fn func()) error {
+	t := time.NewTimer(3 * time.Second)
+	defer t.Stop()
+	select {
+	case hashSlots <- struct{}{}:
+	case <-t.C:
+		return ErrBusy
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-hashSlots }()
+	fn()
+	return nil
+}
+
 // spendHashTime checks a password against a throwaway hash, so that a
 // sign-in as someone who does not exist takes as long as a wrong password.
 func spendHashTime(password string) {
@@ -60,12 +85,17 @@ func (s *Service) Login(ctx context.Context, username, password, kind string) (s
 	u, hash, err := s.Store.UserForLogin(ctx, username)
 	if err != nil {
 		if minzheng.ErrorCode(err) == minzheng.CodeNotFound {
-			spendHashTime(password)
+			if err := withHashSlot(ctx, func() { spendHashTime(password) }); err != nil {
+				return "", User{}, err
+			}
 			return "", User{}, ErrBadLogin
 		}
 		return "", User{}, err
 	}
-	ok, err := CheckPassword(hash, password)
+	var ok bool
+	if serr := withHashSlot(ctx, func() { ok, err = CheckPassword(hash, password) }); serr != nil {
+		return "", User{}, serr
+	}
 	if err != nil {
 		return "", User{}, fmt.Errorf("auth: account %d: %w", u.ID, err)
 	}

@@ -72,6 +72,7 @@ type Permission string
 const (
 	PermRegionEdit   Permission = "region.edit"      // set a region's attributes
 	PermCalendarEdit Permission = "calendar.edit"    // enter a year's holidays
+	PermUserRead     Permission = "user.read"        // see accounts
 	PermUserManage   Permission = "user.manage"      // create and change accounts
 	PermAuditRead    Permission = "audit.read"       // read the operation log
 	PermAuditVerify  Permission = "audit.verify"     // verify the log's hash chain
@@ -87,6 +88,7 @@ var permissionInfo = map[Permission]struct {
 }{
 	PermRegionEdit:   {"修改区划属性", true},
 	PermCalendarEdit: {"录入节假日安排", true},
+	PermUserRead:     {"查看用户", false},
 	PermUserManage:   {"管理用户", true},
 	PermAuditRead:    {"查看操作日志", false},
 	PermAuditVerify:  {"校验操作日志", false},
@@ -101,13 +103,13 @@ var matrix = map[Role][]Permission{
 	RoleCountyOfficer:   {PermJobRead, PermIDReveal, PermAuditRead},
 	RoleCityOfficer:     {PermJobRead, PermIDReveal, PermAuditRead},
 	RoleProvinceOfficer: {PermJobRead, PermIDReveal, PermAuditRead},
-	RoleAuditor:         {PermJobRead, PermIDReveal, PermAuditRead, PermAuditVerify},
-	RoleAdmin:           {PermJobRead, PermAuditRead, PermAuditVerify, PermRegionEdit, PermCalendarEdit, PermUserManage},
+	RoleAuditor:         {PermJobRead, PermIDReveal, PermAuditRead, PermAuditVerify, PermUserRead},
+	RoleAdmin:           {PermJobRead, PermAuditRead, PermAuditVerify, PermRegionEdit, PermCalendarEdit, PermUserRead, PermUserManage},
 }
 
 // Permissions lists every permission, for the matrix page and its test.
 func Permissions() []Permission {
-	return []Permission{PermRegionEdit, PermCalendarEdit, PermUserManage, PermAuditRead, PermAuditVerify, PermJobRead, PermIDReveal}
+	return []Permission{PermRegionEdit, PermCalendarEdit, PermUserRead, PermUserManage, PermAuditRead, PermAuditVerify, PermJobRead, PermIDReveal}
 }
 
 // Chinese is the permission's name on screen.
@@ -128,6 +130,15 @@ func Can(a minzheng.Actor, p Permission) bool {
 		}
 	}
 	return false
+}
+
+// RequireCountry refuses an actor bound to a region the things that are the
+// same for the whole country (the holiday calendar, the whole audit log).
+func RequireCountry(a minzheng.Actor, what string) error {
+	if a.Region == "" {
+		return nil
+	}
+	return &minzheng.Error{Code: minzheng.CodeForbidden, Message: what + "全国统一，只有全国范围的账户可以操作"}
 }
 
 // Require returns a forbidden error naming what a may not do, or nil.

@@ -16,12 +16,16 @@ type User struct {
 	Username    string
 	DisplayName string
 	Role        Role
-	Region      region.Code // Country for national accounts
+	Region      region.Code  // Country for national accounts
+	RegionLevel region.Level // the level the region was given as (441900 is a county, though it pads like 东莞市 4419)
 	Active      bool
 	LockedUntil time.Time // zero when not locked
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 }
+
+// RegionShort is the account's region as it was entered: 370614, 441900.
+func (u User) RegionShort() string { return region.Short(u.Region, u.RegionLevel) }
 
 // Actor is who the user acts as.
 func (u User) Actor() minzheng.Actor {

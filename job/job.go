@@ -94,10 +94,13 @@ type Store interface {
 	JobProgress(ctx context.Context, id, done, total int64, message string, checkpoint *string) error
 	// FinishJob marks a job done or failed, audited.
 	FinishJob(ctx context.Context, id int64, status Status, result, errMsg string) error
-	// RecoverJobs deals with jobs left running by a stopped program: those
-	// whose kind resumable says can resume are queued again, the others
-	// marked failed. Audited.
-	RecoverJobs(ctx context.Context, resumable func(kind string) bool) (requeued, failed int, err error)
+	// JobHeartbeat tells that the job's runner is alive.
+	JobHeartbeat(ctx context.Context, id int64) error
+	// RecoverJobs deals with jobs left running by a stopped program — those
+	// whose last heartbeat is older than staleBefore (wall-clock time):
+	// those whose kind resumable says can resume are queued again, the
+	// others marked failed. Audited.
+	RecoverJobs(ctx context.Context, staleBefore time.Time, resumable func(kind string) bool) (requeued, failed int, err error)
 	// Job reads one job (scope-checked against the actor in ctx).
 	Job(ctx context.Context, id int64) (Job, error)
 }
@@ -156,9 +159,15 @@ func (r *Run) Params(v any) error { return json.Unmarshal([]byte(r.Job.Params), 
 
 // Runner works queued jobs one at a time: the machines this runs on have two
 // cores, and every job kind is already parallel inside where it pays.
+//
+// Several runners (several server processes on one PostgreSQL) may share
+// the queue. A running job's runner beats a heartbeat into it; a job whose
+// heartbeat is older than StaleAfter was left by a runner that stopped, and
+// is resumed or failed by whichever runner notices first.
 type Runner struct {
-	Store Store
-	Poll  time.Duration // how often to look for work when not woken; default 1 s
+	Store      Store
+	Poll       time.Duration // how often to look for work when not woken; default 1 s
+	StaleAfter time.Duration // a running job without a heartbeat this long was abandoned; default 30 s
 
 	mu       sync.Mutex
 	handlers map[string]Handler
@@ -216,16 +225,13 @@ func (r *Runner) Submit(ctx context.Context, kind, region string, params any) (J
 // goroutine.
 func (r *Runner) Start(ctx context.Context) error {
 	sys := minzheng.WithActor(ctx, minzheng.System("job-runner"))
-	requeued, failed, err := r.Store.RecoverJobs(sys, func(kind string) bool {
-		h, ok := r.Handler(kind)
-		return ok && h.Resumable
-	})
-	if err != nil {
-		return fmt.Errorf("job: recover: %w", err)
+	if r.StaleAfter <= 0 {
+		r.StaleAfter = 30 * time.Second
 	}
-	if requeued+failed > 0 {
-		slog.Info("jobs recovered after restart", "requeued", requeued, "failed", failed)
+	if err := r.recover(sys); err != nil {
+		return err
 	}
+	lastRecover := time.Now()
 	r.mu.Lock()
 	r.wake = make(chan struct{}, 1)
 	r.idle = make(chan struct{})
@@ -239,6 +245,12 @@ func (r *Runner) Start(ctx context.Context) error {
 		t := time.NewTicker(poll)
 		defer t.Stop()
 		for {
+			if time.Since(lastRecover) > r.StaleAfter/2 {
+				if err := r.recover(sys); err != nil && ctx.Err() == nil {
+					slog.Error("job recover", "err", err)
+				}
+				lastRecover = time.Now()
+			}
 			for r.workOne(sys) {
 				if ctx.Err() != nil {
 					return
@@ -256,6 +268,21 @@ func (r *Runner) Start(ctx context.Context) error {
 			}
 		}
 	}()
+	return nil
+}
+
+// recover resumes or fails the jobs whose runner stopped.
+func (r *Runner) recover(ctx context.Context) error {
+	requeued, failed, err := r.Store.RecoverJobs(ctx, time.Now().Add(-r.StaleAfter), func(kind string) bool {
+		h, ok := r.Handler(kind)
+		return ok && h.Resumable
+	})
+	if err != nil {
+		return fmt.Errorf("job: recover: %w", err)
+	}
+	if requeued+failed > 0 {
+		slog.Info("abandoned jobs recovered", "requeued", requeued, "failed", failed)
+	}
 	return nil
 }
 
@@ -286,7 +313,9 @@ func (r *Runner) workOne(ctx context.Context) bool {
 	}
 	run := &Run{Job: j, store: r.Store}
 	jctx := minzheng.WithActor(ctx, j.Actor())
+	stop := r.heartbeat(ctx, j.ID)
 	result, err := safeRun(jctx, h, run)
+	stop()
 	if err != nil {
 		if ctx.Err() != nil {
 			// The program is stopping: leave the job running, so the next
@@ -308,6 +337,31 @@ func (r *Runner) workOne(ctx context.Context) bool {
 	}
 	r.finish(ctx, j, Done, string(b), "")
 	return true
+}
+
+// heartbeat beats for job id until the returned stop is called.
+func (r *Runner) heartbeat(ctx context.Context, id int64) (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(r.StaleAfter / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if err := r.Store.JobHeartbeat(ctx, id); err != nil && ctx.Err() == nil {
+					slog.Error("job heartbeat", "job", id, "err", err)
+				}
+			}
+		}
+	}()
+	return func() { close(done); wg.Wait() }
 }
 
 func (r *Runner) finish(ctx context.Context, j Job, s Status, result, msg string) {

@@ -125,7 +125,7 @@ func TestRestart(t *testing.T) {
 			sqltest.Each(t, sqltest.Options{Regions: sqltest.NoRegions}, func(t *testing.T, db *sqldb.DB) {
 				var seen []int
 				ctx1, kill := context.WithCancel(sys())
-				r1 := &job.Runner{Store: db, Poll: 10 * time.Millisecond}
+				r1 := &job.Runner{Store: db, Poll: 10 * time.Millisecond, StaleAfter: 150 * time.Millisecond}
 				r1.Register(counting(resumable, &seen))
 				if err := r1.Start(ctx1); err != nil {
 					t.Fatal(err)
@@ -150,11 +150,17 @@ func TestRestart(t *testing.T) {
 				if cur, _ := db.Job(sys(), j.ID); cur.Status != job.Running {
 					t.Fatalf("killed job is %s, want still running", cur.Status)
 				}
+				// A runner that starts while the job's heartbeat is fresh
+				// leaves it alone: its runner may be alive elsewhere.
+				if n, f, err := db.RecoverJobs(sys(), time.Now().Add(-time.Minute), func(string) bool { return true }); n+f != 0 || err != nil {
+					t.Fatalf("recovered a job with a fresh heartbeat: %d %d %v", n, f, err)
+				}
+				time.Sleep(200 * time.Millisecond) // the heartbeat goes stale
 
 				// The next start: same job, no stop this time.
 				ctx2, cancel := context.WithCancel(sys())
 				defer cancel()
-				r2 := &job.Runner{Store: db, Poll: 10 * time.Millisecond}
+				r2 := &job.Runner{Store: db, Poll: 10 * time.Millisecond, StaleAfter: 150 * time.Millisecond}
 				h := counting(resumable, &seen)
 				orig := h.Run
 				h.Run = func(ctx context.Context, r *job.Run) (any, error) {

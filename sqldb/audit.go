@@ -57,18 +57,43 @@ func (db *DB) AuditAlone(ctx context.Context, ev audit.Event) error {
 }
 
 // AuditDenied records that the actor in ctx tried to reach something outside
-// its scope or permission. An anonymous attempt is recorded as "anonymous".
-func (db *DB) AuditDenied(ctx context.Context, what, entity, entityID string, r region.Code) error {
+// its scope or permission. The entry is filed under the actor's own region,
+// so that those who supervise the actor see it; the region reached for is
+// in its values. An anonymous attempt is recorded as "anonymous".
+func (db *DB) AuditDenied(ctx context.Context, what, entity, entityID string, target region.Code) error {
 	a, err := actor(ctx)
 	if err != nil {
-		a = minzheng.Actor{Username: "anonymous"}
+		a = minzheng.Anonymous
 	}
 	return db.InTx(ctx, func(tx *Tx) error {
 		return tx.auditAs(ctx, a, audit.Event{
-			Action: "scope.denied", Entity: entity, EntityID: entityID, Region: string(r),
+			Action: "scope.denied", Entity: entity, EntityID: entityID, Region: a.Region,
 			Summary: "越权访问被拒绝：" + what,
+			After:   map[string]any{"target_region": string(target)},
 		})
 	})
+}
+
+// Deny audits the refusal and returns minzheng.ErrForbidden: the one way a
+// store or handler refuses an actor something outside its region.
+func (db *DB) Deny(ctx context.Context, what, entity, entityID string, target region.Code) error {
+	if err := db.AuditDenied(ctx, what, entity, entityID, target); err != nil {
+		return err
+	}
+	return minzheng.ErrForbidden
+}
+
+// CheckScope refuses, and audits, an actor reaching an object in region r
+// outside its own.
+func (db *DB) CheckScope(ctx context.Context, what, entity, entityID string, r region.Code) error {
+	a, err := actor(ctx)
+	if err != nil {
+		return err
+	}
+	if region.ActorRegion(a).Contains(r) {
+		return nil
+	}
+	return db.Deny(ctx, what, entity, entityID, r)
 }
 
 // AuditFilter selects log entries for the log page and API.
@@ -178,8 +203,11 @@ func (db *DB) VerifyAudit(ctx context.Context, progress func(done, total int64))
 	var after int64 = -1 << 62
 	var done int64
 	for {
+		// Only up to the head read above: entries appended while the walk
+		// runs are the next walk's, not a mismatch with this one's head.
 		rows, err := db.Query(ctx, `SELECT seq, at, actor_id, actor, action, entity, entity_id, region_code,
-			summary, before_values, after_values, prev_hash, hash FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?`, after, page)
+			summary, before_values, after_values, prev_hash, hash FROM audit_log WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?`,
+			after, headSeq, page)
 		if err != nil {
 			return audit.Report{}, fmt.Errorf("sqldb: audit verify: %w", err)
 		}

@@ -67,8 +67,8 @@ func (db *DB) SaveCalendarYear(ctx context.Context, y calendar.Year) error {
 	}
 	// Holidays are national: one province's administrator must not move
 	// every region's deadlines.
-	if a.Region != "" {
-		return &minzheng.Error{Code: minzheng.CodeForbidden, Message: "节假日安排全国统一，只有全国范围的管理员可以录入"}
+	if err := auth.RequireCountry(a, "节假日安排"); err != nil {
+		return err
 	}
 	if err := y.Validate(); err != nil {
 		return err

@@ -20,6 +20,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
 	_ "modernc.org/sqlite"             // registers "sqlite"
 
@@ -105,7 +106,7 @@ func Open(ctx context.Context, u string, clock minzheng.Clock) (*DB, error) {
 		p.SetConnMaxIdleTime(5 * time.Minute)
 		db.read, db.write = p, p
 	default:
-		return nil, fmt.Errorf("数据库地址 %q 不对，应为 sqlite:文件路径 或 postgres://…", redact(u))
+		return nil, fmt.Errorf("数据库地址不对，应为 sqlite:文件路径 或 postgres://…（%s）", redactAny(u))
 	}
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
@@ -116,24 +117,36 @@ func Open(ctx context.Context, u string, clock minzheng.Clock) (*DB, error) {
 	return db, nil
 }
 
-// redact removes the password from a database URL.
+// redact removes the password from a database URL, in its user part and in
+// a password= parameter. A URL that does not parse is not shown at all.
 func redact(u string) string {
 	p, err := url.Parse(u)
-	if err != nil || p.User == nil {
-		return u
+	if err != nil {
+		return "postgres://（无法解析的地址，不予显示）"
 	}
 	if _, has := p.User.Password(); has {
 		p.User = url.UserPassword(p.User.Username(), "***")
 	}
+	if q := p.Query(); q.Has("password") {
+		q.Set("password", "***")
+		p.RawQuery = q.Encode()
+	}
 	return p.String()
 }
 
-func oneLine(err error) string {
-	s := err.Error()
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		s = s[:i]
+// redactAny shows an unknown address only up to its scheme.
+func redactAny(u string) string {
+	if i := strings.Index(u, ":"); i > 0 {
+		return u[:i] + ":…"
 	}
-	return s
+	return "…"
+}
+
+// oneLine puts a driver's multi-line error on one line, keeping every part:
+// the reason (refused, timed out, no such host) is often on the last.
+func oneLine(err error) string {
+	parts := strings.Fields(strings.ReplaceAll(err.Error(), "\n", " "))
+	return strings.Join(parts, " ")
 }
 
 // Close closes the connections.
@@ -333,3 +346,14 @@ func (db *DB) inConnTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 
 // Stats reports the write pool's connections, for /metrics.
 func (db *DB) Stats() sql.DBStats { return db.write.Stats() }
+
+// isUnique reports whether err is a unique-constraint violation, which both
+// engines raise when two writers race for the same key: the loser gets a
+// conflict, not an internal error.
+func isUnique(err error) bool {
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		return pg.Code == "23505"
+	}
+	return strings.Contains(err.Error(), "UNIQUE constraint failed")
+}

@@ -2,9 +2,12 @@ package sqldb
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strconv"
+	"time"
 
+	"minzheng"
 	"minzheng/audit"
 	"minzheng/auth"
 	"minzheng/job"
@@ -38,7 +41,7 @@ func (db *DB) EnqueueJob(ctx context.Context, j job.Job) (job.Job, error) {
 	if err != nil {
 		return job.Job{}, err
 	}
-	if err := db.checkScope(ctx, a, "在辖区外发起任务", "job", "", region.Code(j.Region)); err != nil {
+	if err := db.CheckScope(ctx, "在辖区外发起任务", "job", "", region.Code(j.Region)); err != nil {
 		return job.Job{}, err
 	}
 	var out job.Job
@@ -50,8 +53,14 @@ func (db *DB) EnqueueJob(ctx context.Context, j job.Job) (job.Job, error) {
 		if out, err = scanJob(row); err != nil {
 			return err
 		}
+		// The parameters go into the log as values, so that masking
+		// reaches the fields inside them.
+		var params any
+		if err := json.Unmarshal([]byte(j.Params), &params); err != nil {
+			return fmt.Errorf("sqldb: job params: %w", err)
+		}
 		return tx.Audit(ctx, audit.Event{Action: "job.create", Entity: "job", EntityID: strconv.FormatInt(out.ID, 10),
-			Region: j.Region, Summary: "发起后台任务：" + j.Title, After: map[string]any{"kind": j.Kind, "params": j.Params}})
+			Region: j.Region, Summary: "发起后台任务：" + j.Title, After: map[string]any{"kind": j.Kind, "params": params}})
 	})
 	if err != nil {
 		return job.Job{}, fmt.Errorf("sqldb: enqueue job: %w", err)
@@ -87,9 +96,8 @@ func (db *DB) ClaimJob(ctx context.Context) (job.Job, bool, error) {
 		if err != nil || !found {
 			return err
 		}
-		now := At(db.now())
 		j, err = scanJob(tx.QueryRow(ctx, `UPDATE jobs SET status = ?, attempts = attempts + 1, started_at = ?, heartbeat_at = ?
-			WHERE id = ? RETURNING `+jobColumns, string(job.Running), now, now, id))
+			WHERE id = ? RETURNING `+jobColumns, string(job.Running), At(db.now()), At(wallNow()), id))
 		return err
 	})
 	if err != nil {
@@ -109,10 +117,10 @@ func (db *DB) JobProgress(ctx context.Context, id, done, total int64, message st
 		var err error
 		if checkpoint != nil {
 			_, err = tx.Exec(ctx, `UPDATE jobs SET done = ?, total = ?, message = ?, checkpoint = ?, heartbeat_at = ? WHERE id = ?`,
-				done, total, message, *checkpoint, At(db.now()), id)
+				done, total, message, *checkpoint, At(wallNow()), id)
 		} else {
 			_, err = tx.Exec(ctx, `UPDATE jobs SET done = ?, total = ?, message = ?, heartbeat_at = ? WHERE id = ?`,
-				done, total, message, At(db.now()), id)
+				done, total, message, At(wallNow()), id)
 		}
 		return err
 	})
@@ -125,9 +133,10 @@ func (db *DB) FinishJob(ctx context.Context, id int64, status job.Status, result
 	}
 
 	return db.InTx(ctx, func(tx *Tx) error {
+		// Only a running job finishes, and only once.
 		j, err := scanJob(tx.QueryRow(ctx, `UPDATE jobs SET status = ?, result = ?, error = ?, finished_at = ?,
-			done = CASE WHEN ? = 'done' THEN total ELSE done END WHERE id = ? RETURNING `+jobColumns,
-			string(status), result, errMsg, At(db.now()), string(status), id))
+			done = CASE WHEN ? = 'done' THEN total ELSE done END WHERE id = ? AND status = ? RETURNING `+jobColumns,
+			string(status), result, errMsg, At(db.now()), string(status), id, string(job.Running)))
 		if err != nil {
 			return notFound(err, "任务")
 		}
@@ -140,13 +149,26 @@ func (db *DB) FinishJob(ctx context.Context, id int64, status job.Status, result
 	})
 }
 
-// RecoverJobs requeues or fails jobs a stopped program left running.
-func (db *DB) RecoverJobs(ctx context.Context, resumable func(kind string) bool) (requeued, failed int, err error) {
+// wallNow is the real time, for heartbeats: whether a runner is alive is a
+// fact about this machine, not about the business day a demo or test fixes.
+func wallNow() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+
+// JobHeartbeat records that the job's runner is alive.
+func (db *DB) JobHeartbeat(ctx context.Context, id int64) error {
+	return db.InTx(ctx, func(tx *Tx) error {
+		_, err := tx.Exec(ctx, `UPDATE jobs SET heartbeat_at = ? WHERE id = ? AND status = ?`, At(wallNow()), id, string(job.Running))
+		return err
+	})
+}
+
+// RecoverJobs requeues or fails jobs a stopped program left running: those
+// whose heartbeat is older than staleBefore.
+func (db *DB) RecoverJobs(ctx context.Context, staleBefore time.Time, resumable func(kind string) bool) (requeued, failed int, err error) {
 	if _, err = actor(ctx); err != nil {
 		return 0, 0, err
 	}
-
-	rows, err := db.Query(ctx, `SELECT `+jobColumns+` FROM jobs WHERE status = ? ORDER BY id`, string(job.Running))
+	rows, err := db.Query(ctx, `SELECT `+jobColumns+` FROM jobs WHERE status = ? AND (heartbeat_at IS NULL OR heartbeat_at < ?) ORDER BY id`,
+		string(job.Running), At(staleBefore))
 	if err != nil {
 		return 0, 0, fmt.Errorf("sqldb: recover jobs: %w", err)
 	}
@@ -163,9 +185,15 @@ func (db *DB) RecoverJobs(ctx context.Context, resumable func(kind string) bool)
 	for _, j := range left {
 		if resumable(j.Kind) {
 			err = db.InTx(ctx, func(tx *Tx) error {
-				if _, err := tx.Exec(ctx, `UPDATE jobs SET status = ?, message = ? WHERE id = ?`,
-					string(job.Queued), "程序重启，任务将从上次进度继续", j.ID); err != nil {
+				// Only if still abandoned: another runner may have got
+				// there first.
+				res, err := tx.Exec(ctx, `UPDATE jobs SET status = ?, message = ? WHERE id = ? AND status = ? AND (heartbeat_at IS NULL OR heartbeat_at < ?)`,
+					string(job.Queued), "程序重启，任务将从上次进度继续", j.ID, string(job.Running), At(staleBefore))
+				if err != nil {
 					return err
+				}
+				if n, _ := res.RowsAffected(); n == 0 {
+					return nil
 				}
 				return tx.Audit(ctx, audit.Event{Action: "job.requeued", Entity: "job", EntityID: strconv.FormatInt(j.ID, 10),
 					Region: j.Region, Summary: "程序重启，后台任务重新排队，从上次进度继续：" + j.Title})
@@ -173,6 +201,9 @@ func (db *DB) RecoverJobs(ctx context.Context, resumable func(kind string) bool)
 			requeued++
 		} else {
 			err = db.FinishJob(ctx, j.ID, job.Failed, "", "程序重启时任务中断，已标记为失败，请重新发起")
+			if minzheng.ErrorCode(err) == minzheng.CodeNotFound {
+				err = nil // another runner finished it first
+			}
 			failed++
 		}
 		if err != nil {
@@ -195,7 +226,7 @@ func (db *DB) Job(ctx context.Context, id int64) (job.Job, error) {
 	if err != nil {
 		return j, notFound(err, "任务")
 	}
-	if err := db.checkScope(ctx, a, "查看任务 "+strconv.FormatInt(id, 10), "job", strconv.FormatInt(id, 10), region.Code(j.Region)); err != nil {
+	if err := db.CheckScope(ctx, "查看任务 "+strconv.FormatInt(id, 10), "job", strconv.FormatInt(id, 10), region.Code(j.Region)); err != nil {
 		return job.Job{}, err
 	}
 	return j, nil

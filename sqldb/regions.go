@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 
 	"minzheng"
 	"minzheng/audit"
+	"minzheng/auth"
 	"minzheng/region"
 )
 
@@ -197,7 +199,7 @@ func (db *DB) SearchRegions(ctx context.Context, q string, scope region.Code, li
 	}
 	cond, args := InRegion("code", scope)
 	// Escape LIKE's wildcards: a search for "100%" means the text.
-	pat := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q) + "%"
+	pat := "%" + likeEscape(q) + "%"
 	where := ` WHERE ` + cond + ` AND name LIKE ? ESCAPE '\'`
 	args = append(args, pat)
 	var total int
@@ -213,6 +215,12 @@ func (db *DB) SearchRegions(ctx context.Context, q string, scope region.Code, li
 		return nil, 0, err
 	}
 	return out, total, db.fillPaths(ctx, ptrs(out))
+}
+
+// likeEscape escapes LIKE's wildcards (with ESCAPE '\'), so that a search
+// for "100%" means the text.
+func likeEscape(q string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q)
 }
 
 func scanRegions(rows *sql.Rows) ([]RegionRow, error) {
@@ -338,21 +346,27 @@ func (db *DB) fillPaths(ctx context.Context, rs []*RegionRow) error {
 	return nil
 }
 
-// SetRegionAttributes replaces the attributes set on region (c, l), audited
-// with the values before and after. The caller has checked permission and
-// scope.
+// SetRegionAttributes replaces the attributes set on region (c, l), for an
+// actor who may edit regions and holds this one in scope; audited with the
+// values before and after.
 func (db *DB) SetRegionAttributes(ctx context.Context, c region.Code, l region.Level, a region.Attributes) (RegionRow, error) {
-	if _, err := actor(ctx); err != nil {
+	act, err := actor(ctx)
+	if err != nil {
+		return RegionRow{}, err
+	}
+	if err := auth.Require(act, auth.PermRegionEdit); err != nil {
 		return RegionRow{}, err
 	}
 	if err := a.Validate(); err != nil {
 		return RegionRow{}, err
 	}
-	before, err := db.Region(ctx, c, l)
+	reg, err := db.Region(ctx, c, l)
 	if err != nil {
 		return RegionRow{}, err
 	}
-	act, _ := actor(ctx)
+	if err := db.CheckScope(ctx, "修改辖区外区划 "+region.Short(c, l)+" 的属性", "region", region.Short(c, l), c); err != nil {
+		return RegionRow{}, err
+	}
 	var area, hc any
 	if a.Area != "" {
 		area = a.Area
@@ -361,6 +375,19 @@ func (db *DB) SetRegionAttributes(ctx context.Context, c region.Code, l region.L
 		hc = a.HardshipClass
 	}
 	err = db.InTx(ctx, func(tx *Tx) error {
+		// The values before are read in the transaction that replaces them.
+		var before region.Attributes
+		var oldArea sql.NullString
+		var oldClass sql.NullInt64
+		err := tx.QueryRow(ctx, `SELECT area, hardship_class FROM region_attributes WHERE code = ? AND level = ?`,
+			string(c), int(l)).Scan(&oldArea, &oldClass)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		before = region.Attributes{Area: oldArea.String, HardshipClass: int(oldClass.Int64)}
+		if before == a {
+			return errNoChange
+		}
 		if _, err := tx.Exec(ctx, `DELETE FROM region_attributes WHERE code = ? AND level = ?`, string(c), int(l)); err != nil {
 			return err
 		}
@@ -371,16 +398,20 @@ func (db *DB) SetRegionAttributes(ctx context.Context, c region.Code, l region.L
 			}
 		}
 		return tx.Audit(ctx, audit.Event{
-			Action: "region.attributes", Entity: "region", EntityID: region.Short(c, l) + "/" + l.String(), Region: string(c),
-			Summary: fmt.Sprintf("修改 %s 的区划属性", strings.Join(before.Path, "")),
-			Before:  attrMap(before.Own), After: attrMap(a),
+			Action: "region.attributes", Entity: "region", EntityID: region.Short(c, l), Region: string(c),
+			Summary: fmt.Sprintf("修改 %s 的区划属性", strings.Join(reg.Path, "")),
+			Before:  attrMap(before), After: attrMap(a),
 		})
 	})
-	if err != nil {
+	if err != nil && !errors.Is(err, errNoChange) {
 		return RegionRow{}, fmt.Errorf("sqldb: set region attributes: %w", err)
 	}
 	return db.Region(ctx, c, l)
 }
+
+// errNoChange ends a write transaction that would change nothing, so that
+// nothing is recorded either.
+var errNoChange = errors.New("sqldb: nothing to change")
 
 func attrMap(a region.Attributes) map[string]any {
 	return map[string]any{"area": a.Area, "hardship_class": strconv.Itoa(a.HardshipClass)}

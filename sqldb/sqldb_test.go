@@ -202,7 +202,8 @@ func TestScopeOfUsers(t *testing.T) {
 			t.Fatalf("青海 admin reading a 蓬莱 user: %v", err)
 		}
 		es, _, err := db.AuditEntries(sys(), sqldb.AuditFilter{Action: "scope.denied"})
-		if err != nil || len(es) != 1 || es[0].Actor != "qh_admin" || es[0].Region != "370614000000" {
+		if err != nil || len(es) != 1 || es[0].Actor != "qh_admin" || es[0].Region != "630000000000" ||
+			!strings.Contains(es[0].After, `"target_region":"370614000000"`) {
 			t.Fatalf("denial not audited: %+v %v", es, err)
 		}
 		if auditCount(t, db) != before+1 {

@@ -27,36 +27,25 @@ func init() {
 	audit.Register("demo.setup", "创建演示数据")
 }
 
-const userColumns = `id, username, display_name, role, region_code, active, locked_until, created_at, updated_at`
+const userColumns = `id, username, display_name, role, region_code, region_level, active, locked_until, created_at, updated_at`
 
 func scanUser(row interface{ Scan(...any) error }, extra ...any) (auth.User, error) {
 	var u auth.User
 	var role, reg string
+	var level int
 	var locked, created, updated Instant
-	dest := append([]any{&u.ID, &u.Username, &u.DisplayName, &role, &reg, &u.Active, &locked, &created, &updated}, extra...)
+	dest := append([]any{&u.ID, &u.Username, &u.DisplayName, &role, &reg, &level, &u.Active, &locked, &created, &updated}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return u, err
 	}
-	u.Role, u.Region = auth.Role(role), region.Code(reg)
+	u.Role, u.Region, u.RegionLevel = auth.Role(role), region.Code(reg), region.Level(level)
 	u.LockedUntil, u.CreatedAt, u.UpdatedAt = locked.Time, created.Time, updated.Time
 	return u, nil
 }
 
 func userMap(u auth.User) map[string]any {
 	return map[string]any{"username": u.Username, "display_name": u.DisplayName, "role": string(u.Role),
-		"region": string(u.Region), "active": u.Active}
-}
-
-// checkScope refuses, and audits, an actor reaching an object outside its
-// region.
-func (db *DB) checkScope(ctx context.Context, a minzheng.Actor, what, entity, id string, r region.Code) error {
-	if region.ActorRegion(a).Contains(r) {
-		return nil
-	}
-	if err := db.AuditDenied(ctx, what, entity, id, r); err != nil {
-		return err
-	}
-	return minzheng.ErrForbidden
+		"region": string(u.Region), "region_level": u.RegionLevel.String(), "active": u.Active}
 }
 
 // User returns an account in the actor's scope.
@@ -65,14 +54,14 @@ func (db *DB) User(ctx context.Context, id int64) (auth.User, error) {
 	if err != nil {
 		return auth.User{}, err
 	}
-	if err := auth.Require(a, auth.PermUserManage); err != nil && a.UserID != id {
+	if err := auth.Require(a, auth.PermUserRead); err != nil && a.UserID != id {
 		return auth.User{}, err
 	}
 	u, err := scanUser(db.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id))
 	if err != nil {
 		return u, notFound(err, "用户")
 	}
-	if err := db.checkScope(ctx, a, "查看用户 "+u.Username, "user", strconv.FormatInt(id, 10), u.Region); err != nil {
+	if err := db.CheckScope(ctx, "查看用户 "+u.Username, "user", strconv.FormatInt(id, 10), u.Region); err != nil {
 		return auth.User{}, err
 	}
 	return u, nil
@@ -93,7 +82,7 @@ func (db *DB) Users(ctx context.Context, f UserFilter) ([]auth.User, int, error)
 	if err != nil {
 		return nil, 0, err
 	}
-	if err := auth.Require(a, auth.PermUserManage); err != nil {
+	if err := auth.Require(a, auth.PermUserRead); err != nil {
 		return nil, 0, err
 	}
 	cond, args := InRegion("region_code", f.Region)
@@ -103,8 +92,9 @@ func (db *DB) Users(ctx context.Context, f UserFilter) ([]auth.User, int, error)
 		args = append(args, f.Role)
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
-		where = append(where, "(username LIKE ? OR display_name LIKE ?)")
-		args = append(args, "%"+q+"%", "%"+q+"%")
+		// Usernames are lower case; names are matched as typed.
+		where = append(where, `(username LIKE ? ESCAPE '\' OR display_name LIKE ? ESCAPE '\')`)
+		args = append(args, "%"+likeEscape(strings.ToLower(q))+"%", "%"+likeEscape(q)+"%")
 	}
 	w := " WHERE " + strings.Join(where, " AND ")
 	var total int
@@ -139,7 +129,7 @@ func (db *DB) CreateUser(ctx context.Context, in auth.Checked, hash string) (aut
 	if err := auth.Require(a, auth.PermUserManage); err != nil {
 		return auth.User{}, err
 	}
-	if err := db.checkScope(ctx, a, "在辖区外新建用户", "user", in.Username, in.Region); err != nil {
+	if err := db.CheckScope(ctx, "在辖区外新建用户", "user", in.Username, in.Region); err != nil {
 		return auth.User{}, err
 	}
 	if in.RegionLevel != 0 {
@@ -160,9 +150,9 @@ func (db *DB) CreateUser(ctx context.Context, in auth.Checked, hash string) (aut
 		if n > 0 {
 			return &minzheng.Error{Code: minzheng.CodeConflict, Field: "username", Message: "用户名 " + in.Username + " 已被使用"}
 		}
-		row := tx.QueryRow(ctx, `INSERT INTO users (username, display_name, role, region_code, password_hash, active, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING `+userColumns,
-			in.Username, in.DisplayName, string(in.Role), string(in.Region), hash, true, At(now), At(now))
+		row := tx.QueryRow(ctx, `INSERT INTO users (username, display_name, role, region_code, region_level, password_hash, active, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING `+userColumns,
+			in.Username, in.DisplayName, string(in.Role), string(in.Region), int(in.RegionLevel), hash, true, At(now), At(now))
 		var err error
 		if u, err = scanUser(row); err != nil {
 			return err
@@ -172,6 +162,9 @@ func (db *DB) CreateUser(ctx context.Context, in auth.Checked, hash string) (aut
 			After: userMap(u)})
 	})
 	if err != nil {
+		if isUnique(err) {
+			return auth.User{}, &minzheng.Error{Code: minzheng.CodeConflict, Field: "username", Message: "用户名 " + in.Username + " 已被使用"}
+		}
 		return auth.User{}, fmt.Errorf("sqldb: create user: %w", err)
 	}
 	return u, nil
@@ -192,7 +185,7 @@ func (db *DB) UpdateUser(ctx context.Context, id int64, in auth.Checked, hash st
 	if err := auth.Require(a, auth.PermUserManage); err != nil {
 		return auth.User{}, err
 	}
-	if err := db.checkScope(ctx, a, "把用户移到辖区外", "user", strconv.FormatInt(id, 10), in.Region); err != nil {
+	if err := db.CheckScope(ctx, "把用户移到辖区外", "user", strconv.FormatInt(id, 10), in.Region); err != nil {
 		return auth.User{}, err
 	}
 	if in.Username != before.Username {
@@ -209,15 +202,27 @@ func (db *DB) UpdateUser(ctx context.Context, id int64, in auth.Checked, hash st
 			return auth.User{}, err
 		}
 	}
-	if hash == "" && in.DisplayName == before.DisplayName && in.Role == before.Role && in.Region == before.Region && in.Active == before.Active {
-		return before, nil // nothing to change, nothing to record
-	}
 	now := db.now()
 	var u auth.User
 	err = db.InTx(ctx, func(tx *Tx) error {
-		row := tx.QueryRow(ctx, `UPDATE users SET display_name = ?, role = ?, region_code = ?, active = ?, updated_at = ?
-			WHERE id = ? RETURNING `+userColumns, in.DisplayName, string(in.Role), string(in.Region), in.Active, At(now), id)
-		var err error
+		// The values before are read again in the transaction that
+		// replaces them (and locked on PostgreSQL), so the audit entry's
+		// "before" is what was really there.
+		lock := ""
+		if db.dialect == Postgres {
+			lock = " FOR UPDATE"
+		}
+		cur, err := scanUser(tx.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`+lock, id))
+		if err != nil {
+			return notFound(err, "用户")
+		}
+		if hash == "" && in.DisplayName == cur.DisplayName && in.Role == cur.Role && in.Region == cur.Region &&
+			in.RegionLevel == cur.RegionLevel && in.Active == cur.Active {
+			u = cur
+			return errNoChange // nothing to change, nothing to record
+		}
+		row := tx.QueryRow(ctx, `UPDATE users SET display_name = ?, role = ?, region_code = ?, region_level = ?, active = ?, updated_at = ?
+			WHERE id = ? RETURNING `+userColumns, in.DisplayName, string(in.Role), string(in.Region), int(in.RegionLevel), in.Active, At(now), id)
 		if u, err = scanUser(row); err != nil {
 			return notFound(err, "用户")
 		}
@@ -231,7 +236,7 @@ func (db *DB) UpdateUser(ctx context.Context, id int64, in auth.Checked, hash st
 			}
 			summary += "，重设密码"
 		}
-		if !u.Active || u.Role != before.Role || u.Region != before.Region || hash != "" {
+		if !u.Active || u.Role != cur.Role || u.Region != cur.Region || hash != "" {
 			// A changed role, region or password, or a stopped account,
 			// ends the account's open sessions.
 			if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, id); err != nil {
@@ -239,17 +244,18 @@ func (db *DB) UpdateUser(ctx context.Context, id int64, in auth.Checked, hash st
 			}
 		}
 		return tx.Audit(ctx, audit.Event{Action: "user.update", Entity: "user", EntityID: strconv.FormatInt(id, 10),
-			Region: string(u.Region), Summary: summary, Before: userMap(before), After: userMap(u)})
+			Region: string(u.Region), Summary: summary, Before: userMap(cur), After: userMap(u)})
 	})
-	if err != nil {
+	if err != nil && !errors.Is(err, errNoChange) {
 		return auth.User{}, fmt.Errorf("sqldb: update user: %w", err)
 	}
 	return u, nil
 }
 
 // ChangeOwnPassword sets the signed-in user's password after checking the
-// current one.
-func (db *DB) ChangeOwnPassword(ctx context.Context, current, hash string) error {
+// current one, and ends the user's other sessions and tokens (all but the
+// one whose token is keep).
+func (db *DB) ChangeOwnPassword(ctx context.Context, current, hash, keep string) error {
 	a, err := actor(ctx)
 	if err != nil {
 		return err
@@ -268,8 +274,11 @@ func (db *DB) ChangeOwnPassword(ctx context.Context, current, hash string) error
 		if _, err := tx.Exec(ctx, `UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?`, hash, At(db.now()), a.UserID); err != nil {
 			return err
 		}
+		if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?`, a.UserID, auth.TokenHash(keep)); err != nil {
+			return err
+		}
 		return tx.Audit(ctx, audit.Event{Action: "user.password", Entity: "user", EntityID: strconv.FormatInt(a.UserID, 10),
-			Region: a.Region, Summary: "用户 " + a.Username + " 修改了自己的密码"})
+			Region: a.Region, Summary: "用户 " + a.Username + " 修改了自己的密码，其他登录已失效"})
 	})
 }
 
@@ -386,7 +395,7 @@ func (db *DB) SessionUser(ctx context.Context, kind, token string) (auth.User, e
 	}
 
 	var expires Instant
-	u, err := scanUser(db.QueryRow(ctx, `SELECT u.id, u.username, u.display_name, u.role, u.region_code, u.active,
+	u, err := scanUser(db.QueryRow(ctx, `SELECT u.id, u.username, u.display_name, u.role, u.region_code, u.region_level, u.active,
 		u.locked_until, u.created_at, u.updated_at, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id
 		WHERE s.token_hash = ? AND s.kind = ?`, auth.TokenHash(token), kind), &expires)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && (!u.Active || !db.now().Before(expires.Time))) {

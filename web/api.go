@@ -33,6 +33,7 @@ type apiRoute struct {
 	Body     string     // the request body's schema name, "" for none
 	Response string     // the response's schema name, "" for none
 	Status   int        // the success status; 200 when zero
+	limit    *limiter   // requests per client address, when limited
 	handle   func(r *http.Request) (any, error)
 }
 
@@ -50,7 +51,7 @@ var pageParams = []apiParam{{"page", "integer", "页码，从 1 开始", false},
 
 func (s *Server) routeAPI() {
 	s.api = []apiRoute{
-		{Method: "POST", Path: "/login", Summary: "登录，取得接口令牌", Tag: "账户", Public: true, Body: "Login", Response: "Token", handle: s.apiLogin},
+		{Method: "POST", Path: "/login", Summary: "登录，取得接口令牌", Tag: "账户", Public: true, Body: "Login", Response: "Token", limit: s.loginRate, handle: s.apiLogin},
 		{Method: "POST", Path: "/logout", Summary: "注销当前令牌", Tag: "账户", Status: http.StatusNoContent, handle: s.apiLogout},
 		{Method: "GET", Path: "/me", Summary: "当前用户及其权限", Tag: "账户", Response: "Me", handle: s.apiMe},
 
@@ -93,6 +94,12 @@ func (s *Server) routeAPI() {
 			if !rt.Public {
 				if a, _ := minzheng.ActorFrom(r.Context()); a.IsAnonymous() {
 					s.writeError(w, r, &minzheng.Error{Code: minzheng.CodeUnauthorized, Message: "请先登录：在 Authorization 头中提供 Bearer 令牌"})
+					return
+				}
+			}
+			if rt.limit != nil {
+				if err := s.limit(rt.limit, r, w); err != nil {
+					s.writeError(w, r, err)
 					return
 				}
 			}
@@ -281,7 +288,7 @@ type userJSON struct {
 
 func toUserJSON(u auth.User) userJSON {
 	return userJSON{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Role: string(u.Role), RoleName: u.Role.Chinese(),
-		Region: string(u.Region), RegionLevel: u.Region.Level().String(), Active: u.Active,
+		Region: string(u.Region), RegionLevel: u.RegionLevel.String(), Active: u.Active,
 		LockedUntil: utc(u.LockedUntil), CreatedAt: utc(u.CreatedAt), UpdatedAt: utc(u.UpdatedAt)}
 }
 
@@ -427,29 +434,11 @@ func (s *Server) apiSetRegionAttributes(r *http.Request) (any, error) {
 			return nil, minzheng.Invalid("hardship_class", "艰苦边远地区类别应为 1 到 6 类，或为 null 沿用上级")
 		}
 	}
-	out, err := s.setRegionAttributes(r, reg, a)
+	out, err := s.db.SetRegionAttributes(r.Context(), reg.Code, reg.Level, a)
 	if err != nil {
 		return nil, err
 	}
 	return toAttributesJSON(out), nil
-}
-
-// setRegionAttributes checks permission and scope, then stores.
-func (s *Server) setRegionAttributes(r *http.Request, reg sqldb.RegionRow, a region.Attributes) (sqldb.RegionRow, error) {
-	act, err := minzheng.ActorFrom(r.Context())
-	if err != nil {
-		return reg, err
-	}
-	if err := auth.Require(act, auth.PermRegionEdit); err != nil {
-		return reg, err
-	}
-	if !region.ActorRegion(act).Contains(reg.Code) {
-		if err := s.db.AuditDenied(r.Context(), "修改辖区外区划 "+region.Short(reg.Code, reg.Level)+" 的属性", "region", string(reg.Code), reg.Code); err != nil {
-			return reg, err
-		}
-		return reg, minzheng.ErrForbidden
-	}
-	return s.db.SetRegionAttributes(r.Context(), reg.Code, reg.Level, a)
 }
 
 // Calendar.
@@ -756,7 +745,7 @@ func (s *Server) apiUpdateUser(r *http.Request) (any, error) {
 		return nil, err
 	}
 	ui := auth.UserInput{Username: cur.Username, DisplayName: cur.DisplayName, Role: string(cur.Role),
-		Region: string(cur.Region), Active: cur.Active}
+		Region: cur.RegionShort(), Active: cur.Active}
 	if in.DisplayName != nil {
 		ui.DisplayName = *in.DisplayName
 	}

@@ -48,8 +48,8 @@ func (s *Server) startAuditVerify(r *http.Request) (job.Job, error) {
 	if err := auth.Require(a, auth.PermAuditVerify); err != nil {
 		return job.Job{}, err
 	}
-	if a.Region != "" {
-		return job.Job{}, &minzheng.Error{Code: minzheng.CodeForbidden, Message: "校验整个操作日志需要全国范围的账户"}
+	if err := auth.RequireCountry(a, "操作日志的哈希链"); err != nil {
+		return job.Job{}, err
 	}
 	if s.jobs == nil {
 		return job.Job{}, errors.New("web: no job runner configured")

@@ -146,6 +146,9 @@ func (s *Server) openAPI() obj {
 			ok["content"] = obj{"application/json": obj{"schema": ref(rt.Response)}}
 		}
 		responses := obj{strconv.Itoa(status): ok}
+		if rt.limit != nil {
+			responses["429"] = obj{"description": "请求过于频繁（too_many_requests），见 Retry-After", "content": obj{"application/json": obj{"schema": ref("Error")}}}
+		}
 		for code, desc := range errorStatuses {
 			if rt.Public && (code == 401 || code == 403) && rt.Path != "/login" {
 				continue

@@ -115,6 +115,9 @@ func safeNext(next string) string {
 }
 
 func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) error {
+	if err := s.limit(s.loginRate, r, w); err != nil {
+		return err
+	}
 	username, password := strings.TrimSpace(r.PostFormValue("username")), r.PostFormValue("password")
 	form := url.Values{"username": {username}, "next": {r.PostFormValue("next")}}
 	var err error
@@ -133,6 +136,7 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	setCookie(w, r, sessionCookie, token, int(auth.SessionTime.Seconds()))
+	setCookie(w, r, csrfCookie, randomToken(), 0) // a new CSRF token for the new session
 	http.Redirect(w, r, safeNext(r.PostFormValue("next")), http.StatusSeeOther)
 	return nil
 }
@@ -298,7 +302,7 @@ func (s *Server) regionAttributesSubmit(w http.ResponseWriter, r *http.Request) 
 			return minzheng.Invalid("hardship_class", "艰苦边远地区类别应为 1 到 6")
 		}
 	}
-	if _, err := s.setRegionAttributes(r, reg, a); err != nil {
+	if _, err := s.db.SetRegionAttributes(r.Context(), reg.Code, reg.Level, a); err != nil {
 		return err
 	}
 	redirectFlash(w, r, "/staff/regions/"+region.Short(reg.Code, reg.Level), "已保存 "+reg.Name+" 的区划属性")
@@ -491,7 +495,7 @@ func (s *Server) userNewPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.render(w, r, "user_form", page{Title: "新建用户", Menu: "admin", Data: userFormData{Roles: auth.Roles},
-		Form: url.Values{"region": {region.Short(u.Region, u.Region.Level())}}})
+		Form: url.Values{"region": {u.RegionShort()}}})
 	return nil
 }
 
@@ -535,7 +539,7 @@ func (s *Server) userEditPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	form := url.Values{"username": {u.Username}, "display_name": {u.DisplayName}, "role": {string(u.Role)},
-		"region": {region.Short(u.Region, u.Region.Level())}}
+		"region": {u.RegionShort()}}
 	if u.Active {
 		form.Set("active", "on")
 	}
@@ -588,7 +592,11 @@ func (s *Server) passwordSubmit(w http.ResponseWriter, r *http.Request) error {
 	if err == nil {
 		var hash string
 		if hash, err = s.hasher.Hash(pw); err == nil {
-			err = s.db.ChangeOwnPassword(r.Context(), cur, hash)
+			keep := ""
+			if c, cerr := r.Cookie(sessionCookie); cerr == nil {
+				keep = c.Value
+			}
+			err = s.db.ChangeOwnPassword(r.Context(), cur, hash, keep)
 		}
 	}
 	if err != nil {

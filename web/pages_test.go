@@ -259,9 +259,10 @@ func TestStaffPages(t *testing.T) {
 			if p.Status != http.StatusOK || strings.Contains(p.Body, `href="/staff/users"`) || !strings.Contains(p.Body, "山东省 / 烟台市 / 蓬莱区") {
 				t.Errorf("dashboard: %d, users link shown: %v", p.Status, strings.Contains(p.Body, `href="/staff/users"`))
 			}
-			for _, path := range []string{"/staff/users", "/staff/users/new", idPath("/staff/users/", f.users["dxd"].ID)} {
+			for path, msg := range map[string]string{"/staff/users": "无权查看用户", "/staff/users/new": "无权管理用户",
+				idPath("/staff/users/", f.users["dxd"].ID): "无权管理用户"} {
 				p := b.get(t, path)
-				if p.Status != http.StatusForbidden || !strings.Contains(p.Body, "无权管理用户") {
+				if p.Status != http.StatusForbidden || !strings.Contains(p.Body, msg) {
 					t.Errorf("GET %s: %d", path, p.Status)
 				}
 			}

@@ -273,7 +273,8 @@ func TestRegionAttributes(t *testing.T) {
 				t.Errorf("scope.denied entries %d → %d, want one more", before, got)
 			}
 			es := auditOf(t, f, f.apiLogin(t, "auditor"), "action=scope.denied&actor=qinghai_admin")
-			if len(es) != 1 || es[0]["region"] != "370614000000" || es[0]["entity"] != "region" {
+			if len(es) != 1 || es[0]["region"] != "630000000000" || es[0]["entity"] != "region" ||
+				jobj(t, es[0]["after"])["target_region"] != "370614000000" {
 				t.Errorf("scope.denied entries of qinghai_admin: %v", es)
 			}
 			// Inside its own province it may.

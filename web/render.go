@@ -125,7 +125,7 @@ func (s *Server) renderTemplate(w http.ResponseWriter, r *http.Request, name, tm
 		p.User = &u
 		a := u.Actor()
 		p.can = func(perm auth.Permission) bool { return auth.Can(a, perm) }
-		p.Where = s.regionPath(r, u.Region)
+		p.Where = s.regionPath(r, u.Region, u.RegionLevel)
 	}
 	if c, err := r.Cookie("mz_flash"); err == nil {
 		if v, err := url.QueryUnescape(c.Value); err == nil {
@@ -150,13 +150,13 @@ func (s *Server) renderTemplate(w http.ResponseWriter, r *http.Request, name, tm
 }
 
 // regionPath names a region from the province down, or 全国.
-func (s *Server) regionPath(r *http.Request, c region.Code) string {
+func (s *Server) regionPath(r *http.Request, c region.Code, l region.Level) string {
 	if c == region.Country {
 		return "全国"
 	}
-	reg, err := s.db.Region(r.Context(), c, c.Level())
+	reg, err := s.db.Region(r.Context(), c, l)
 	if err != nil {
-		return region.Short(c, c.Level())
+		return region.Short(c, l)
 	}
 	return strings.Join(reg.Path, " / ")
 }

@@ -26,9 +26,17 @@ func TestScope(t *testing.T) {
 			if len(after) != len(before)+1 {
 				t.Fatalf("scope.denied entries of %s: %d → %d, want one more", actor, len(before), len(after))
 			}
+			// The entry is filed under the actor's own region, for those who
+			// supervise the actor; the region reached for is in its values.
 			e := after[0]
-			if e["region"] != region || e["action_name"] != "越权访问被拒绝" || !strings.HasPrefix(e["summary"].(string), "越权访问被拒绝") {
-				t.Errorf("scope.denied entry %v, want region %q", e, region)
+			target, _ := e["after"].(map[string]any)
+			if target["target_region"] != region || e["action_name"] != "越权访问被拒绝" || !strings.HasPrefix(e["summary"].(string), "越权访问被拒绝") {
+				t.Errorf("scope.denied entry %v, want target region %q", e, region)
+			}
+			for _, u := range f.users {
+				if u.Username == actor && e["region"] != string(u.Region) {
+					t.Errorf("scope.denied entry filed under %v, want the actor's region %q", e["region"], u.Region)
+				}
 			}
 		}
 

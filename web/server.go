@@ -40,10 +40,11 @@ type Server struct {
 	hasher   auth.Hasher
 	version  string
 
-	mux     *http.ServeMux
-	pages   map[string]*pageTemplate
-	metrics *metrics
-	api     []apiRoute
+	mux       *http.ServeMux
+	pages     map[string]*pageTemplate
+	metrics   *metrics
+	api       []apiRoute
+	loginRate *limiter // sign-in attempts per client address
 }
 
 // Config is what a Server is built from.
@@ -68,6 +69,10 @@ func New(cfg Config) (*Server, error) {
 		version:  cfg.Version,
 		mux:      http.NewServeMux(),
 		metrics:  newMetrics(),
+		// Twenty sign-ins a minute from one address, after a burst of
+		// twenty: a whole office behind one address can still sign in in
+		// the morning; a password sprayer is slowed to a crawl.
+		loginRate: newLimiter(20, 20),
 	}
 	if s.hasher.Time == 0 {
 		s.hasher = auth.DefaultHasher

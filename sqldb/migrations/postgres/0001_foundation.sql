@@ -49,6 +49,7 @@ CREATE TABLE users (
     display_name  TEXT    NOT NULL,
     role          TEXT    NOT NULL,
     region_code   TEXT COLLATE "C" NOT NULL DEFAULT '',
+    region_level  SMALLINT NOT NULL DEFAULT 0,
     password_hash TEXT    NOT NULL,
     active        BOOLEAN NOT NULL DEFAULT TRUE,
     locked_until  TIMESTAMPTZ,
