@@ -216,7 +216,7 @@ func (v *Verifier) Add(e Entry) bool {
 		// An entry that does not link to the one before it was moved
 		// (renumbered, swapped) or put there from elsewhere; a change of
 		// content alone leaves the link intact and is caught below.
-		v.fail(e.Seq, "reordered", fmt.Sprintf("第 %d 条与前一条的哈希链接不上，记录被调换、移动或替换", e.Seq))
+		v.fail(e.Seq, "reordered", fmt.Sprintf("第 %d 条与第 %d 条的哈希链接不上：第 %d 条被调换、移动或替换，或第 %d 条被改动后重算了哈希", e.Seq, v.r.LastSeq, e.Seq, v.r.LastSeq))
 	case e.ComputeHash() != e.Hash:
 		v.fail(e.Seq, "changed", fmt.Sprintf("第 %d 条的内容与其哈希不符，记录被改动", e.Seq))
 	}

@@ -266,3 +266,27 @@ func BenchmarkLogin(b *testing.B) {
 		}
 	}
 }
+
+// TestLoginBusy: when every hashing slot is taken, a sign-in is told to come
+// back later (429) instead of adding 64 MiB more.
+func TestLoginBusy(t *testing.T) {
+	h, _ := TestHasher.Hash("Test-pass-2025")
+	st := &fakeStore{user: User{ID: 1, Username: "penglai", Role: RoleCountyOfficer, Active: true}, hash: h}
+	svc := &Service{Store: st, Clock: clock}
+	old := hashWait
+	hashWait = 20 * time.Millisecond
+	defer func() { hashWait = old }()
+	for i := 0; i < cap(hashSlots); i++ {
+		hashSlots <- struct{}{}
+	}
+	_, _, err := svc.Login(context.Background(), "penglai", "Test-pass-2025", KindAPI)
+	for i := 0; i < cap(hashSlots); i++ {
+		<-hashSlots
+	}
+	if err != ErrBusy || minzheng.ErrorCode(err) != minzheng.CodeTooManyRequests {
+		t.Fatalf("with no free slot: %v", err)
+	}
+	if _, _, err := svc.Login(context.Background(), "penglai", "Test-pass-2025", KindAPI); err != nil {
+		t.Fatalf("with slots free again: %v", err)
+	}
+}

@@ -53,9 +53,13 @@ var hashSlots = make(chan struct{}, max(2, runtime.NumCPU()))
 // ErrBusy answers a sign-in that found no free slot in time.
 var ErrBusy = &minzheng.Error{Code: minzheng.CodeTooManyRequests, Message: "登录的人太多，请稍后再试"}
 
-// withHashSlot runs fn once a slot is free, waiting at most a few seconds.
+// hashWait is how long a sign-in waits for a slot before it is told to
+// come back later.
+var hashWait = 3 * time.Second
+
+// withHashSlot runs fn once a slot is free, waiting at most hashWait.
 func withHashSlot(ctx context.Context, fn func()) error {
-	t := time.NewTimer(3 * time.Second)
+	t := time.NewTimer(hashWait)
 	defer t.Stop()
 	select {
 	case hashSlots <- struct{}{}:

@@ -78,8 +78,8 @@ func (in UserInput) Validate(creating, demo bool) (Checked, error) {
 		return c, err
 	}
 	c.Role = role
-	if strings.TrimSpace(in.Region) != "" {
-		code, level, err := region.Parse(in.Region)
+	if r := strings.TrimSpace(in.Region); r != "" {
+		code, level, err := region.Parse(r)
 		if err != nil {
 			e, _ := minzheng.AsError(err)
 			return c, minzheng.Invalid("region", "%s", e.Message)

@@ -3,6 +3,7 @@ package calendar
 import (
 	"context"
 	"log/slog"
+	"reflect"
 	"sync"
 	"sync/atomic"
 )
@@ -17,6 +18,7 @@ type Book struct {
 	cur     atomic.Pointer[Calendar]
 
 	mu        sync.Mutex
+	entered   []Year // as last loaded, to tell whether a reload changes anything
 	listeners []func(ctx context.Context, c *Calendar) error
 }
 
@@ -26,7 +28,7 @@ func NewBook(entered []Year) (*Book, error) {
 	if err != nil {
 		return nil, err
 	}
-	book := &Book{builtin: b}
+	book := &Book{builtin: b, entered: entered}
 	book.cur.Store(New(append(b, entered...)))
 	return book, nil
 }
@@ -56,10 +58,18 @@ func (b *Book) OnChange(fn func(ctx context.Context, c *Calendar) error) {
 // Reload replaces the entered years and tells the listeners. A listener's
 // failure is logged, not returned: the year is stored either way, and the
 // listener runs again at the next change or start.
+//
+// Entered years that are the same as last time change nothing and tell no
+// one, so a periodic reload costs little.
 func (b *Book) Reload(ctx context.Context, entered []Year) {
+	b.mu.Lock()
+	if reflect.DeepEqual(entered, b.entered) {
+		b.mu.Unlock()
+		return
+	}
+	b.entered = entered
 	c := New(append(append([]Year(nil), b.builtin...), entered...))
 	b.cur.Store(c)
-	b.mu.Lock()
 	ls := append([]func(context.Context, *Calendar) error(nil), b.listeners...)
 	b.mu.Unlock()
 	for _, fn := range ls {

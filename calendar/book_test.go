@@ -35,6 +35,10 @@ func TestBookReload(t *testing.T) {
 	if len(seen) != 1 || seen[0] != b.Calendar() {
 		t.Fatal("listeners are told once, with the new calendar")
 	}
+	b.Reload(context.Background(), []Year{y2027})
+	if len(seen) != 1 {
+		t.Fatal("reloading the same years tells no one")
+	}
 	if !b.Builtin(2026) || b.Builtin(2027) {
 		t.Fatal("Builtin tells built-in years from entered ones")
 	}

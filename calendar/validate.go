@@ -18,6 +18,9 @@ const (
 
 var weekdayNames = [...]string{"日", "一", "二", "三", "四", "五", "六"}
 
+// WeekdayName is the day's name as written after 星期: 一 … 六, 日.
+func WeekdayName(w time.Weekday) string { return weekdayNames[w] }
+
 // Validate checks a year as an administrator enters it from the State
 // Council notice, before it is stored and handed to New. It catches the
 // mistakes that would silently shift every deadline: a date typed into the

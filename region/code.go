@@ -85,7 +85,6 @@ const Country Code = ""
 // padded to 12 with the level it names. The level of a shorter code is its
 // length's; that of a 12-digit code the shallowest its trailing zeros allow.
 func Parse(s string) (Code, Level, error) {
-	s = strings.TrimSpace(s)
 	var l Level
 	switch len(s) {
 	case 2:
@@ -109,16 +108,14 @@ func Parse(s string) (Code, Level, error) {
 	if l == 0 {
 		l = c.Level()
 	}
-	if strings.Trim(string(c[:2]), "0") == "" {
-		return "", 0, minzheng.Invalid("code", "区划代码 %q 不存在", s)
-	}
 	return c, l, nil
 }
 
-// ParseScope reads an optional region filter or account region: the empty
-// string is the whole country, anything else must parse.
+// ParseScope reads an optional region filter typed into a form or query:
+// blank is the whole country, anything else (spaces trimmed) must parse.
 func ParseScope(s string) (Code, error) {
-	if strings.TrimSpace(s) == "" {
+	s = strings.TrimSpace(s)
+	if s == "" {
 		return Country, nil
 	}
 	c, _, err := Parse(s)

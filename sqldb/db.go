@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -69,6 +70,11 @@ func Open(ctx context.Context, u string, clock minzheng.Clock) (*DB, error) {
 		if path == "" {
 			return nil, fmt.Errorf("数据库地址 %q 缺少文件路径，应为 sqlite:文件路径", u)
 		}
+		if mustExist(ctx) {
+			if _, err := os.Stat(path); err != nil {
+				return nil, fmt.Errorf("数据库文件 %s 不存在", path)
+			}
+		}
 		db.dialect = SQLite
 		db.display = "sqlite:" + path
 		base := "file:" + path + "?_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"
@@ -116,6 +122,17 @@ func Open(ctx context.Context, u string, clock minzheng.Clock) (*DB, error) {
 	}
 	return db, nil
 }
+
+type existingKey struct{}
+
+// Existing marks ctx so that Open refuses to create a new SQLite file: for
+// commands that only read (audit verify), a mistyped path must be an error,
+// not a new empty database.
+func Existing(ctx context.Context) context.Context {
+	return context.WithValue(ctx, existingKey{}, true)
+}
+
+func mustExist(ctx context.Context) bool { v, _ := ctx.Value(existingKey{}).(bool); return v }
 
 // redact removes the password from a database URL, in its user part and in
 // a password= parameter. A URL that does not parse is not shown at all.

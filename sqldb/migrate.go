@@ -81,6 +81,14 @@ func (db *DB) Migrate(ctx context.Context) ([]string, error) {
 	return applied, nil
 }
 
+// Migrated reports whether the database has been set up by Migrate, without
+// changing it: read-only commands (audit verify) refuse an empty database
+// rather than create one.
+func (db *DB) Migrated(ctx context.Context) bool {
+	var n int
+	return db.QueryRow(ctx, `SELECT COUNT(*) FROM schema_migrations`).Scan(&n) == nil && n > 0
+}
+
 // Setting reads a value of the settings table; ok is false when it is unset.
 func (db *DB) Setting(ctx context.Context, key string) (value string, ok bool, err error) {
 	rows, err := db.Query(ctx, `SELECT value FROM settings WHERE key = ?`, key)

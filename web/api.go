@@ -169,6 +169,8 @@ func jsonError(err error) error {
 		return minzheng.Invalid("", "请求内容为空，应为 JSON 对象")
 	case errors.As(err, &syntax), errors.Is(err, io.ErrUnexpectedEOF):
 		return minzheng.Invalid("", "请求内容不是有效的 JSON")
+	case errors.As(err, &typ) && typ.Field == "":
+		return minzheng.Invalid("", "请求内容应为 JSON 对象")
 	case errors.As(err, &typ):
 		return minzheng.Invalid(typ.Field, "字段 %s 的类型不对", typ.Field)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
@@ -587,17 +589,20 @@ func (s *Server) apiSaveCalendarYear(r *http.Request) (any, error) {
 	}
 	yd := calendar.Year{Year: y, Source: strings.TrimSpace(in.Source),
 		Holidays: map[minzheng.Date]string{}, Workdays: map[minzheng.Date]string{}}
-	for _, d := range in.Holidays {
-		if d.Date.IsZero() {
-			return nil, minzheng.Invalid("holidays", "放假日期不能为空")
+	for _, list := range []struct {
+		field, what string
+		in          []dayJSON
+		out         map[minzheng.Date]string
+	}{{"holidays", "放假日期", in.Holidays, yd.Holidays}, {"workdays", "调休上班日期", in.Workdays, yd.Workdays}} {
+		for _, d := range list.in {
+			if d.Date.IsZero() {
+				return nil, minzheng.Invalid(list.field, "%s不能为空", list.what)
+			}
+			if _, dup := list.out[d.Date]; dup {
+				return nil, minzheng.Invalid(list.field, "%s %s 重复", list.what, d.Date)
+			}
+			list.out[d.Date] = strings.TrimSpace(d.Name)
 		}
-		yd.Holidays[d.Date] = strings.TrimSpace(d.Name)
-	}
-	for _, d := range in.Workdays {
-		if d.Date.IsZero() {
-			return nil, minzheng.Invalid("workdays", "调休上班日期不能为空")
-		}
-		yd.Workdays[d.Date] = strings.TrimSpace(d.Name)
 	}
 	if err := s.saveCalendarYear(r, yd); err != nil {
 		return nil, err
@@ -620,22 +625,33 @@ func (s *Server) saveCalendarYear(r *http.Request, y calendar.Year) error {
 
 // Users.
 
-func (s *Server) apiUsers(r *http.Request) (any, error) {
-	reg, err := s.narrow(r, r.URL.Query().Get("region"))
+// userFilter reads the users list's filters (region, role, q, paging) from
+// the query string, the region narrowed to the actor's.
+func (s *Server) userFilter(r *http.Request) (sqldb.UserFilter, error) {
+	q := r.URL.Query()
+	reg, err := s.narrow(r, q.Get("region"))
 	if err != nil {
-		return nil, err
+		return sqldb.UserFilter{}, err
 	}
 	p, pp, err := paging(r)
 	if err != nil {
-		return nil, err
+		return sqldb.UserFilter{}, err
 	}
-	role := r.URL.Query().Get("role")
+	role := q.Get("role")
 	if role != "" {
 		if _, err := auth.ParseRole(role); err != nil {
-			return nil, err
+			return sqldb.UserFilter{}, err
 		}
 	}
-	us, total, err := s.db.Users(r.Context(), sqldb.UserFilter{Region: reg, Role: role, Q: r.URL.Query().Get("q"), Page: p, PerPage: pp})
+	return sqldb.UserFilter{Region: reg, Role: role, Q: q.Get("q"), Page: p, PerPage: pp}, nil
+}
+
+func (s *Server) apiUsers(r *http.Request) (any, error) {
+	f, err := s.userFilter(r)
+	if err != nil {
+		return nil, err
+	}
+	us, total, err := s.db.Users(r.Context(), f)
 	if err != nil {
 		return nil, err
 	}

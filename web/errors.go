@@ -36,7 +36,7 @@ func (s *Server) publicError(r *http.Request, err error) *minzheng.Error {
 		return &minzheng.Error{Code: minzheng.CodeInternal, Message: internalMessage}
 	}
 	if e.Code == minzheng.CodeForbidden && !errors.Is(err, minzheng.ErrForbidden) && e != errCSRF {
-		if aerr := s.db.AuditDenied(r.Context(), e.Message+"（"+r.Method+" "+r.Pattern+"）", "request", r.Pattern, region.Country); aerr != nil {
+		if aerr := s.db.AuditDenied(r.Context(), e.Message+"（"+r.Pattern+"）", "request", r.Pattern, region.Country); aerr != nil {
 			slog.Error("audit denied", "err", aerr)
 		}
 	}

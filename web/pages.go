@@ -356,7 +356,7 @@ func (s *Server) renderCalendar(w http.ResponseWriter, r *http.Request, formErr 
 			d.Result = s.publicError(r, err).Message
 		case ans.Add:
 			d.ResultOK = true
-			d.Result = fmt.Sprintf("%s 之后第 %d 个工作日是 %s（星期%s）", ans.From, ans.N, ans.Date, weekdayCN[ans.Date.Weekday()])
+			d.Result = fmt.Sprintf("%s 之后第 %d 个工作日是 %s（星期%s）", ans.From, ans.N, ans.Date, calendar.WeekdayName(ans.Date.Weekday()))
 		default:
 			d.ResultOK = true
 			d.Result = fmt.Sprintf("%s 之后至 %s（含）共 %d 个工作日", ans.From, ans.To, ans.N)
@@ -371,8 +371,6 @@ func (s *Server) renderCalendar(w http.ResponseWriter, r *http.Request, formErr 
 	}
 	s.render(w, r, "calendar", page{Title: "工作日历", Menu: "admin", Data: d, Err: formErr, Form: form})
 }
-
-var weekdayCN = [...]string{"日", "一", "二", "三", "四", "五", "六"}
 
 // parseDayLines reads "YYYY-MM-DD 名称" lines, one per line; a range
 // "YYYY-MM-DD~YYYY-MM-DD 名称" gives every day in it.
@@ -457,29 +455,40 @@ type usersData struct {
 	Q       string
 	RegionQ string
 	Roles   []auth.Role
+	PrevURL string
+	NextURL string
+}
+
+// pager gives the links to the previous and next pages of a list, keeping
+// its filters; "" where there is none.
+func pager(r *http.Request, page, pages int) (prev, next string) {
+	link := func(p int) string {
+		q := r.URL.Query()
+		q.Set("page", strconv.Itoa(p))
+		return r.URL.Path + "?" + q.Encode()
+	}
+	if page > 1 {
+		prev = link(page - 1)
+	}
+	if page < pages {
+		next = link(page + 1)
+	}
+	return prev, next
 }
 
 func (s *Server) usersPage(w http.ResponseWriter, r *http.Request) error {
+	f, err := s.userFilter(r)
+	if err != nil {
+		return err
+	}
+	us, total, err := s.db.Users(r.Context(), f)
+	if err != nil {
+		return err
+	}
 	q := r.URL.Query()
-	reg, err := s.narrow(r, q.Get("region"))
-	if err != nil {
-		return err
-	}
-	p, err := intParam(r, "page", 1)
-	if err != nil {
-		return err
-	}
-	role := q.Get("role")
-	if role != "" {
-		if _, err := auth.ParseRole(role); err != nil {
-			return err
-		}
-	}
-	us, total, err := s.db.Users(r.Context(), sqldb.UserFilter{Region: reg, Role: role, Q: q.Get("q"), Page: p, PerPage: 50})
-	if err != nil {
-		return err
-	}
-	d := usersData{Users: us, Total: total, Page: p, Pages: (total + 49) / 50, Role: role, Q: q.Get("q"), RegionQ: q.Get("region"), Roles: auth.Roles}
+	d := usersData{Users: us, Total: total, Page: f.Page, Pages: (total + f.PerPage - 1) / f.PerPage, Role: f.Role,
+		Q: q.Get("q"), RegionQ: q.Get("region"), Roles: auth.Roles}
+	d.PrevURL, d.NextURL = pager(r, f.Page, d.Pages)
 	s.render(w, r, "users", page{Title: "用户管理", Menu: "admin", Data: d})
 	return nil
 }
@@ -638,17 +647,7 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) error {
 	u, _ := userFrom(r)
 	d := auditData{Entries: es, Total: total, Page: f.Page, Pages: (total + 49) / 50, Actions: audit.Actions(),
 		Query: r.URL.Query(), CanVerify: auth.Can(u.Actor(), auth.PermAuditVerify) && u.Region == region.Country}
-	pageURL := func(p int) string {
-		q := r.URL.Query()
-		q.Set("page", strconv.Itoa(p))
-		return "/staff/audit?" + q.Encode()
-	}
-	if f.Page > 1 {
-		d.PrevURL = pageURL(f.Page - 1)
-	}
-	if f.Page < d.Pages {
-		d.NextURL = pageURL(f.Page + 1)
-	}
+	d.PrevURL, d.NextURL = pager(r, f.Page, d.Pages)
 	s.render(w, r, "audit", page{Title: "操作日志", Menu: "admin", Data: d})
 	return nil
 }

@@ -262,11 +262,14 @@ func cmdAuditVerify(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	db, err := sqldb.Open(ctx, c.db, clock)
+	db, err := sqldb.Open(sqldb.Existing(ctx), c.db, clock)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	if !db.Migrated(ctx) {
+		return fmt.Errorf("数据库 %s 尚未初始化，没有操作日志可校验", db)
+	}
 	rep, err := db.VerifyAudit(minzheng.WithActor(ctx, minzheng.System("cli")), nil)
 	if err != nil {
 		return err
@@ -390,6 +393,30 @@ func setupDemo(ctx context.Context, db *sqldb.DB, out io.Writer) error {
 	return nil
 }
 
+// reloadCalendar takes in, every minute, the years entered through another
+// server process on the same database (this process reloads its own entries
+// at once).
+func reloadCalendar(ctx context.Context, db *sqldb.DB, book *calendar.Book) {
+	sys := minzheng.WithActor(ctx, minzheng.System("calendar"))
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			entered, err := db.CalendarYears(sys)
+			if err != nil {
+				if ctx.Err() == nil {
+					slog.Error("calendar reload", "err", err)
+				}
+				continue
+			}
+			book.Reload(sys, entered)
+		}
+	}
+}
+
 func cmdServe(ctx context.Context, args []string, out io.Writer, demo bool) error {
 	var c common
 	name, dbDefault := "serve", "sqlite:minzheng.db"
@@ -431,6 +458,7 @@ func cmdServe(ctx context.Context, args []string, out io.Writer, demo bool) erro
 	if err := runner.Start(ctx); err != nil {
 		return err
 	}
+	go reloadCalendar(ctx, db, book)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("无法监听 %s：%w", *addr, err)

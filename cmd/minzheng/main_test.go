@@ -6,6 +6,7 @@ import (
 	"context"
 	"database/sql"
 	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -33,6 +34,7 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	dbURL = "sqlite:" + filepath.Join(dir, "cmd.db")
+	slog.SetDefault(slog.New(slog.NewTextHandler(io.Discard, nil)))
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
@@ -70,9 +72,11 @@ func TestUnreachableDatabase(t *testing.T) {
 		{"migrate", "--db", "postgres://postgres:secret@127.0.0.1:1/none?sslmode=disable&connect_timeout=2"},
 		{"serve", "--db", "postgres://postgres:secret@127.0.0.1:1/none?sslmode=disable&connect_timeout=2", "--addr", "127.0.0.1:0"},
 		{"audit", "verify", "--db", "sqlite:/nonexistent-dir/x.db"},
+		{"audit", "verify", "--db", "sqlite:" + filepath.Join(t.TempDir(), "missing.db")},
 	} {
 		code, out, errs := runCmd(t, "", args...)
-		if code != 1 || strings.Count(errs, "\n") != 1 || !strings.HasPrefix(errs, "minzheng: 无法") || strings.Contains(errs, "secret") {
+		if code != 1 || strings.Count(errs, "\n") != 1 || !(strings.HasPrefix(errs, "minzheng: 无法") || strings.HasPrefix(errs, "minzheng: 数据库文件")) ||
+			strings.Contains(errs, "secret") {
 			t.Fatalf("%v: exit %d, out %q, err %q; want one clear line and exit 1", args, code, out, errs)
 		}
 	}
