@@ -207,10 +207,7 @@ func (s *Server) narrow(r *http.Request, filter string) (region.Code, error) {
 	}
 	n, err := region.Narrow(region.ActorRegion(a), f)
 	if err != nil {
-		if aerr := s.db.AuditDenied(r.Context(), "按辖区外的区划 "+filter+" 查询 "+r.URL.Path, "request", r.URL.Path, f); aerr != nil {
-			return "", aerr
-		}
-		return "", err
+		return "", s.db.Deny(r.Context(), "按辖区外的区划 "+filter+" 查询 "+r.URL.Path, "request", r.URL.Path, f)
 	}
 	return n, nil
 }
