@@ -16,12 +16,12 @@ import (
 func TestMatrix(t *testing.T) {
 	type row map[Permission]bool
 	want := map[Role]row{
-		RoleVillageClerk:    {PermJobRead: true},
-		RoleTownshipOfficer: {PermJobRead: true, PermIDReveal: true},
-		RoleCountyOfficer:   {PermJobRead: true, PermIDReveal: true, PermAuditRead: true},
-		RoleCityOfficer:     {PermJobRead: true, PermIDReveal: true, PermAuditRead: true},
-		RoleProvinceOfficer: {PermJobRead: true, PermIDReveal: true, PermAuditRead: true},
-		RoleAuditor:         {PermJobRead: true, PermIDReveal: true, PermAuditRead: true, PermAuditVerify: true, PermUserRead: true},
+		RoleVillageClerk:    {PermJobRead: true, PermHouseholdRead: true, PermHouseholdWrite: true},
+		RoleTownshipOfficer: {PermJobRead: true, PermIDReveal: true, PermHouseholdRead: true, PermHouseholdWrite: true},
+		RoleCountyOfficer:   {PermJobRead: true, PermIDReveal: true, PermAuditRead: true, PermHouseholdRead: true, PermHouseholdWrite: true},
+		RoleCityOfficer:     {PermJobRead: true, PermIDReveal: true, PermAuditRead: true, PermHouseholdRead: true},
+		RoleProvinceOfficer: {PermJobRead: true, PermIDReveal: true, PermAuditRead: true, PermHouseholdRead: true},
+		RoleAuditor:         {PermJobRead: true, PermIDReveal: true, PermAuditRead: true, PermAuditVerify: true, PermUserRead: true, PermHouseholdRead: true},
 		RoleAdmin:           {PermJobRead: true, PermAuditRead: true, PermAuditVerify: true, PermRegionEdit: true, PermCalendarEdit: true, PermUserRead: true, PermUserManage: true},
 	}
 	if len(want) != len(Roles) {

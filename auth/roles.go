@@ -70,14 +70,16 @@ type Permission string
 // The permissions. Later parts of the program add theirs here, with a row in
 // the matrix below and its test.
 const (
-	PermRegionEdit   Permission = "region.edit"      // set a region's attributes
-	PermCalendarEdit Permission = "calendar.edit"    // enter a year's holidays
-	PermUserRead     Permission = "user.read"        // see accounts
-	PermUserManage   Permission = "user.manage"      // create and change accounts
-	PermAuditRead    Permission = "audit.read"       // read the operation log
-	PermAuditVerify  Permission = "audit.verify"     // verify the log's hash chain
-	PermJobRead      Permission = "job.read"         // follow background jobs
-	PermIDReveal     Permission = "id_number.reveal" // show an ID number unmasked (audited)
+	PermRegionEdit     Permission = "region.edit"      // set a region's attributes
+	PermCalendarEdit   Permission = "calendar.edit"    // enter a year's holidays
+	PermUserRead       Permission = "user.read"        // see accounts
+	PermUserManage     Permission = "user.manage"      // create and change accounts
+	PermAuditRead      Permission = "audit.read"       // read the operation log
+	PermAuditVerify    Permission = "audit.verify"     // verify the log's hash chain
+	PermJobRead        Permission = "job.read"         // follow background jobs
+	PermIDReveal       Permission = "id_number.reveal" // show an ID number unmasked (audited)
+	PermHouseholdRead  Permission = "household.read"   // see households in the registry
+	PermHouseholdWrite Permission = "household.write"  // create and change households, import
 )
 
 // permissionInfo names each permission and says whether it changes data;
@@ -86,30 +88,34 @@ var permissionInfo = map[Permission]struct {
 	chinese string
 	write   bool
 }{
-	PermRegionEdit:   {"修改区划属性", true},
-	PermCalendarEdit: {"录入节假日安排", true},
-	PermUserRead:     {"查看用户", false},
-	PermUserManage:   {"管理用户", true},
-	PermAuditRead:    {"查看操作日志", false},
-	PermAuditVerify:  {"校验操作日志", false},
-	PermJobRead:      {"查看后台任务", false},
-	PermIDReveal:     {"查看完整身份证号", false},
+	PermRegionEdit:     {"修改区划属性", true},
+	PermCalendarEdit:   {"录入节假日安排", true},
+	PermUserRead:       {"查看用户", false},
+	PermUserManage:     {"管理用户", true},
+	PermAuditRead:      {"查看操作日志", false},
+	PermAuditVerify:    {"校验操作日志", false},
+	PermJobRead:        {"查看后台任务", false},
+	PermIDReveal:       {"查看完整身份证号", false},
+	PermHouseholdRead:  {"查看家庭档案", false},
+	PermHouseholdWrite: {"登记和修改家庭档案", true},
 }
 
 // matrix is the permission matrix: who may do what, within their region.
 var matrix = map[Role][]Permission{
-	RoleVillageClerk:    {PermJobRead},
-	RoleTownshipOfficer: {PermJobRead, PermIDReveal},
-	RoleCountyOfficer:   {PermJobRead, PermIDReveal, PermAuditRead},
-	RoleCityOfficer:     {PermJobRead, PermIDReveal, PermAuditRead},
-	RoleProvinceOfficer: {PermJobRead, PermIDReveal, PermAuditRead},
-	RoleAuditor:         {PermJobRead, PermIDReveal, PermAuditRead, PermAuditVerify, PermUserRead},
-	RoleAdmin:           {PermJobRead, PermAuditRead, PermAuditVerify, PermRegionEdit, PermCalendarEdit, PermUserRead, PermUserManage},
+	RoleVillageClerk:    {PermJobRead, PermHouseholdRead, PermHouseholdWrite},
+	RoleTownshipOfficer: {PermJobRead, PermIDReveal, PermHouseholdRead, PermHouseholdWrite},
+	RoleCountyOfficer:   {PermJobRead, PermIDReveal, PermAuditRead, PermHouseholdRead, PermHouseholdWrite},
+	RoleCityOfficer:     {PermJobRead, PermIDReveal, PermAuditRead, PermHouseholdRead},
+	RoleProvinceOfficer: {PermJobRead, PermIDReveal, PermAuditRead, PermHouseholdRead},
+	RoleAuditor:         {PermJobRead, PermIDReveal, PermAuditRead, PermAuditVerify, PermUserRead, PermHouseholdRead},
+	// The administrator runs the system and sees no one's personal data.
+	RoleAdmin: {PermJobRead, PermAuditRead, PermAuditVerify, PermRegionEdit, PermCalendarEdit, PermUserRead, PermUserManage},
 }
 
 // Permissions lists every permission, for the matrix page and its test.
 func Permissions() []Permission {
-	return []Permission{PermRegionEdit, PermCalendarEdit, PermUserRead, PermUserManage, PermAuditRead, PermAuditVerify, PermJobRead, PermIDReveal}
+	return []Permission{PermRegionEdit, PermCalendarEdit, PermUserRead, PermUserManage, PermAuditRead, PermAuditVerify,
+		PermJobRead, PermIDReveal, PermHouseholdRead, PermHouseholdWrite}
 }
 
 // Chinese is the permission's name on screen.
