@@ -92,63 +92,77 @@ func (h NewHousehold) Check(today minzheng.Date) (CheckedHousehold, error) {
 	c.Members = make([]NewMember, len(h.Members))
 	c.IDs = make([]IDNumber, len(h.Members))
 	for i, m := range h.Members {
-		f := fmt.Sprintf("members[%d]", i)
 		who := fmt.Sprintf("第 %d 位成员", i+1)
 		if m.Name != "" {
 			who += "（" + m.Name + "）"
 		}
-		m.Name = strings.TrimSpace(m.Name)
-		if err := checkName(m.Name, f+".name"); err != nil {
-			return c, prefix(err, who)
-		}
-		id, err := ParseIDNumber(m.IDNumber, today, f+".id_number")
+		m, id, err := checkMember(m, fmt.Sprintf("members[%d].", i), c.ValidFrom, today)
 		if err != nil {
 			return c, prefix(err, who)
 		}
 		if j, dup := seen[id]; dup {
-			return c, minzheng.Invalid(f+".id_number", "%s的身份证号与第 %d 位成员相同", who, j+1)
+			return c, minzheng.Invalid(fmt.Sprintf("members[%d].id_number", i), "%s的身份证号与第 %d 位成员相同", who, j+1)
 		}
 		seen[id] = i
 		c.IDs[i] = id
-		if err := checkCode(Relations, m.Relation, f+".relation", "与户主关系", false); err != nil {
-			return c, prefix(err, who)
-		}
 		if m.Relation == "head" {
 			heads++
-		}
-		if err := m.PersonFacts.check(id.Birth(), today, f); err != nil {
-			return c, prefix(err, who)
-		}
-		if m.Incomes, err = checkIncomes(m.Incomes, c.ValidFrom, today, f+".incomes"); err != nil {
-			return c, prefix(err, who)
-		}
-		if m.Assets, err = checkAssets(m.Assets, c.ValidFrom, today, f+".assets"); err != nil {
-			return c, prefix(err, who)
-		}
-		if m.Expenses, err = checkExpenses(m.Expenses, c.ValidFrom, today, f+".expenses"); err != nil {
-			return c, prefix(err, who)
-		}
-		if m.Supporters, err = checkSupporters(m.Supporters, c.ValidFrom, today, f+".supporters"); err != nil {
-			return c, prefix(err, who)
-		}
-		if err := checkParentStatuses(m.ParentStatuses, today, f+".parent_statuses"); err != nil {
-			return c, prefix(err, who)
 		}
 		c.Members[i] = m
 	}
 	if heads != 1 {
 		return c, minzheng.Invalid("members", "一户应有且只有一位户主（relation 为 head），现有 %d 位", heads)
 	}
-	if c.Incomes, err = checkIncomes(h.Incomes, c.ValidFrom, today, "incomes"); err != nil {
+	if c.Incomes, err = CheckIncomes(h.Incomes, c.ValidFrom, today, "incomes"); err != nil {
 		return c, err
 	}
-	if c.Assets, err = checkAssets(h.Assets, c.ValidFrom, today, "assets"); err != nil {
+	if c.Assets, err = CheckAssets(h.Assets, c.ValidFrom, today, "assets"); err != nil {
 		return c, err
 	}
-	if c.Expenses, err = checkExpenses(h.Expenses, c.ValidFrom, today, "expenses"); err != nil {
+	if c.Expenses, err = CheckExpenses(h.Expenses, c.ValidFrom, today, "expenses"); err != nil {
 		return c, err
 	}
 	return c, nil
+}
+
+// checkMember validates one member; f prefixes the field names
+// ("members[1]." in a household, "" alone).
+func checkMember(m NewMember, f string, validFrom, today minzheng.Date) (NewMember, IDNumber, error) {
+	m.Name = strings.TrimSpace(m.Name)
+	if err := checkName(m.Name, f+"name"); err != nil {
+		return m, "", err
+	}
+	id, err := ParseIDNumber(m.IDNumber, today, f+"id_number")
+	if err != nil {
+		return m, "", err
+	}
+	m.IDNumber = string(id)
+	if err := checkCode(Relations, m.Relation, f+"relation", "与户主关系", false); err != nil {
+		return m, "", err
+	}
+	if err := m.PersonFacts.check(id.Birth(), today, strings.TrimSuffix(f, ".")); err != nil {
+		return m, "", err
+	}
+	base := strings.TrimSuffix(f, ".")
+	if base != "" {
+		base += "."
+	}
+	if m.Incomes, err = CheckIncomes(m.Incomes, validFrom, today, base+"incomes"); err != nil {
+		return m, "", err
+	}
+	if m.Assets, err = CheckAssets(m.Assets, validFrom, today, base+"assets"); err != nil {
+		return m, "", err
+	}
+	if m.Expenses, err = CheckExpenses(m.Expenses, validFrom, today, base+"expenses"); err != nil {
+		return m, "", err
+	}
+	if m.Supporters, err = checkSupporters(m.Supporters, validFrom, today, base+"supporters"); err != nil {
+		return m, "", err
+	}
+	if err := checkParentStatuses(m.ParentStatuses, today, base+"parent_statuses"); err != nil {
+		return m, "", err
+	}
+	return m, id, nil
 }
 
 // prefix puts who in front of an error's message.
@@ -163,37 +177,37 @@ func prefix(err error, who string) error {
 func (p *PersonFacts) check(birth, today minzheng.Date, f string) error {
 	p.Phone = strings.TrimSpace(p.Phone)
 	if p.Phone != "" && !phoneRE.MatchString(p.Phone) {
-		return minzheng.Invalid(f+".phone", "电话号码“%s”格式不对", minzheng.MaskPhone(p.Phone))
+		return minzheng.Invalid(join(f, "phone"), "电话号码“%s”格式不对", minzheng.MaskPhone(p.Phone))
 	}
 	if p.HukouRegion != "" {
 		code, _, err := region.Parse(p.HukouRegion)
 		if err != nil {
-			return minzheng.Invalid(f+".hukou_region", "户籍地区划代码 %q 不对", p.HukouRegion)
+			return minzheng.Invalid(join(f, "hukou_region"), "户籍地区划代码 %q 不对", p.HukouRegion)
 		}
 		p.HukouRegion = string(code)
 	}
 	if d := p.Disability; d != nil {
-		if err := checkCode(DisabilityCategories, d.Category, f+".disability.category", "残疾类别", false); err != nil {
+		if err := checkCode(DisabilityCategories, d.Category, join(f, "disability.category"), "残疾类别", false); err != nil {
 			return err
 		}
 		if d.Level < 1 || d.Level > 4 {
-			return minzheng.Invalid(f+".disability.level", "残疾等级应为 1 到 4 级，现为 %d", d.Level)
+			return minzheng.Invalid(join(f, "disability.level"), "残疾等级应为 1 到 4 级，现为 %d", d.Level)
 		}
 		if utf8.RuneCountInString(d.Certificate) > 40 {
-			return minzheng.Invalid(f+".disability.certificate", "残疾证号不能超过 40 个字符")
+			return minzheng.Invalid(join(f, "disability.certificate"), "残疾证号不能超过 40 个字符")
 		}
 	}
 	if utf8.RuneCountInString(p.SeriousIllness) > 100 {
-		return minzheng.Invalid(f+".serious_illness", "重病名称不能超过 100 个字")
+		return minzheng.Invalid(join(f, "serious_illness"), "重病名称不能超过 100 个字")
 	}
 	if s := p.SelfCare; s != nil {
 		seen := map[string]bool{}
 		for _, it := range s.Unable {
-			if err := checkCode(SelfCareItems, it, f+".self_care.unable", "自理能力评估项目", false); err != nil {
+			if err := checkCode(SelfCareItems, it, join(f, "self_care.unable"), "自理能力评估项目", false); err != nil {
 				return err
 			}
 			if seen[it] {
-				return minzheng.Invalid(f+".self_care.unable", "自理能力评估项目“%s”重复", SelfCareItems.Name(it))
+				return minzheng.Invalid(join(f, "self_care.unable"), "自理能力评估项目“%s”重复", SelfCareItems.Name(it))
 			}
 			seen[it] = true
 		}
@@ -201,20 +215,20 @@ func (p *PersonFacts) check(birth, today minzheng.Date, f string) error {
 			s.AssessedOn = today
 		}
 		if s.AssessedOn > today || s.AssessedOn < birth {
-			return minzheng.Invalid(f+".self_care.assessed_on", "评估日期 %s 不对", s.AssessedOn)
+			return minzheng.Invalid(join(f, "self_care.assessed_on"), "评估日期 %s 不对", s.AssessedOn)
 		}
 	}
-	if err := checkCode(Schoolings, p.Schooling, f+".schooling", "就学阶段", true); err != nil {
+	if err := checkCode(Schoolings, p.Schooling, join(f, "schooling"), "就学阶段", true); err != nil {
 		return err
 	}
-	if err := checkCode(Employments, p.Employment, f+".employment", "就业状况", true); err != nil {
+	if err := checkCode(Employments, p.Employment, join(f, "employment"), "就业状况", true); err != nil {
 		return err
 	}
-	if err := checkCode(Maritals, p.Marital, f+".marital", "婚姻状况", true); err != nil {
+	if err := checkCode(Maritals, p.Marital, join(f, "marital"), "婚姻状况", true); err != nil {
 		return err
 	}
 	if !p.DeathDate.IsZero() && (p.DeathDate > today || p.DeathDate < birth) {
-		return minzheng.Invalid(f+".death_date", "死亡日期 %s 不对：不能晚于今天或早于出生日期", p.DeathDate)
+		return minzheng.Invalid(join(f, "death_date"), "死亡日期 %s 不对：不能晚于今天或早于出生日期", p.DeathDate)
 	}
 	return nil
 }
@@ -236,6 +250,9 @@ func checkBank(b *Bank, f string) error {
 	return checkName(b.Holder, f+".holder")
 }
 
+// CheckIncomes, CheckAssets and CheckExpenses validate facts, defaulting
+// their start to def; f prefixes the field names ("" for a fact alone).
+
 // period checks a fact's dates: from defaults to def, not after today, and
 // to (when set) after from.
 func period(from, to *minzheng.Date, def, today minzheng.Date, f string) error {
@@ -243,34 +260,34 @@ func period(from, to *minzheng.Date, def, today minzheng.Date, f string) error {
 		*from = def
 	}
 	if *from > today {
-		return minzheng.Invalid(f+".valid_from", "起始日期 %s 不能晚于今天", *from)
+		return minzheng.Invalid(join(f, "valid_from"), "起始日期 %s 不能晚于今天", *from)
 	}
 	if !to.IsZero() && *to <= *from {
-		return minzheng.Invalid(f+".valid_to", "截止日期 %s 应晚于起始日期 %s", *to, *from)
+		return minzheng.Invalid(join(f, "valid_to"), "截止日期 %s 应晚于起始日期 %s", *to, *from)
 	}
 	return nil
 }
 
-func checkIncomes(in []Income, def, today minzheng.Date, f string) ([]Income, error) {
+func CheckIncomes(in []Income, def, today minzheng.Date, f string) ([]Income, error) {
 	for i := range in {
 		x := &in[i]
-		fi := fmt.Sprintf("%s[%d]", f, i)
-		if err := checkCode(IncomeKinds, x.Kind, fi+".kind", "收入类别", false); err != nil {
+		fi := itemField(f, i)
+		if err := checkCode(IncomeKinds, x.Kind, join(fi, "kind"), "收入类别", false); err != nil {
 			return nil, err
 		}
 		if x.Amount < 0 {
-			return nil, minzheng.Invalid(fi+".amount", "收入金额不能为负数（亏损的经营收入请按 0 填报，并在备注中说明）")
+			return nil, minzheng.Invalid(join(fi, "amount"), "收入金额不能为负数（亏损的经营收入请按 0 填报，并在备注中说明）")
 		}
 		if x.Period == "" {
 			x.Period = "month"
 		}
-		if err := checkCode(Periods, x.Period, fi+".period", "收入周期", false); err != nil {
+		if err := checkCode(Periods, x.Period, join(fi, "period"), "收入周期", false); err != nil {
 			return nil, err
 		}
 		if x.Source == "" {
 			x.Source = "declared"
 		}
-		if err := checkCode(IncomeSources, x.Source, fi+".source", "收入来源", false); err != nil {
+		if err := checkCode(IncomeSources, x.Source, join(fi, "source"), "收入来源", false); err != nil {
 			return nil, err
 		}
 		if err := period(&x.ValidFrom, &x.ValidTo, def, today, fi); err != nil {
@@ -280,18 +297,18 @@ func checkIncomes(in []Income, def, today minzheng.Date, f string) ([]Income, er
 	return in, nil
 }
 
-func checkAssets(in []Asset, def, today minzheng.Date, f string) ([]Asset, error) {
+func CheckAssets(in []Asset, def, today minzheng.Date, f string) ([]Asset, error) {
 	for i := range in {
 		x := &in[i]
-		fi := fmt.Sprintf("%s[%d]", f, i)
-		if err := checkCode(AssetKinds, x.Kind, fi+".kind", "财产类别", false); err != nil {
+		fi := itemField(f, i)
+		if err := checkCode(AssetKinds, x.Kind, join(fi, "kind"), "财产类别", false); err != nil {
 			return nil, err
 		}
 		if x.Value < 0 {
-			return nil, minzheng.Invalid(fi+".value", "财产价值不能为负数")
+			return nil, minzheng.Invalid(join(fi, "value"), "财产价值不能为负数")
 		}
 		if utf8.RuneCountInString(x.Description) > 200 {
-			return nil, minzheng.Invalid(fi+".description", "财产说明不能超过 200 个字")
+			return nil, minzheng.Invalid(join(fi, "description"), "财产说明不能超过 200 个字")
 		}
 		if err := period(&x.ValidFrom, &x.ValidTo, def, today, fi); err != nil {
 			return nil, err
@@ -300,15 +317,15 @@ func checkAssets(in []Asset, def, today minzheng.Date, f string) ([]Asset, error
 	return in, nil
 }
 
-func checkExpenses(in []Expense, def, today minzheng.Date, f string) ([]Expense, error) {
+func CheckExpenses(in []Expense, def, today minzheng.Date, f string) ([]Expense, error) {
 	for i := range in {
 		x := &in[i]
-		fi := fmt.Sprintf("%s[%d]", f, i)
-		if err := checkCode(ExpenseKinds, x.Kind, fi+".kind", "刚性支出类别", false); err != nil {
+		fi := itemField(f, i)
+		if err := checkCode(ExpenseKinds, x.Kind, join(fi, "kind"), "刚性支出类别", false); err != nil {
 			return nil, err
 		}
 		if x.Amount < 0 {
-			return nil, minzheng.Invalid(fi+".amount", "支出金额不能为负数")
+			return nil, minzheng.Invalid(join(fi, "amount"), "支出金额不能为负数")
 		}
 		if err := period(&x.ValidFrom, &x.ValidTo, def, today, fi); err != nil {
 			return nil, err
@@ -320,16 +337,16 @@ func checkExpenses(in []Expense, def, today minzheng.Date, f string) ([]Expense,
 func checkSupporters(in []Supporter, def, today minzheng.Date, f string) ([]Supporter, error) {
 	for i := range in {
 		x := &in[i]
-		fi := fmt.Sprintf("%s[%d]", f, i)
+		fi := itemField(f, i)
 		x.Name = strings.TrimSpace(x.Name)
-		if err := checkName(x.Name, fi+".name"); err != nil {
+		if err := checkName(x.Name, join(fi, "name")); err != nil {
 			return nil, err
 		}
-		if err := checkCode(Relations, x.Relation, fi+".relation", "义务人关系", false); err != nil {
+		if err := checkCode(Relations, x.Relation, join(fi, "relation"), "义务人关系", false); err != nil {
 			return nil, err
 		}
 		if x.IDNumber != "" {
-			id, err := ParseIDNumber(x.IDNumber, today, fi+".id_number")
+			id, err := ParseIDNumber(x.IDNumber, today, join(fi, "id_number"))
 			if err != nil {
 				return nil, err
 			}
@@ -339,17 +356,17 @@ func checkSupporters(in []Supporter, def, today minzheng.Date, f string) ([]Supp
 			}
 		}
 		if !x.Birth.IsZero() && x.Birth > today {
-			return nil, minzheng.Invalid(fi+".birth_date", "出生日期 %s 晚于今天", x.Birth)
+			return nil, minzheng.Invalid(join(fi, "birth_date"), "出生日期 %s 晚于今天", x.Birth)
 		}
 		if x.MonthlyIncome < 0 {
-			return nil, minzheng.Invalid(fi+".monthly_income", "月收入不能为负数")
+			return nil, minzheng.Invalid(join(fi, "monthly_income"), "月收入不能为负数")
 		}
 		if d := x.Disability; d != nil {
-			if err := checkCode(DisabilityCategories, d.Category, fi+".disability.category", "残疾类别", false); err != nil {
+			if err := checkCode(DisabilityCategories, d.Category, join(fi, "disability.category"), "残疾类别", false); err != nil {
 				return nil, err
 			}
 			if d.Level < 1 || d.Level > 4 {
-				return nil, minzheng.Invalid(fi+".disability.level", "残疾等级应为 1 到 4 级")
+				return nil, minzheng.Invalid(join(fi, "disability.level"), "残疾等级应为 1 到 4 级")
 			}
 		}
 		if err := period(&x.ValidFrom, &x.ValidTo, def, today, fi); err != nil {
@@ -362,19 +379,36 @@ func checkSupporters(in []Supporter, def, today minzheng.Date, f string) ([]Supp
 func checkParentStatuses(in []ParentStatus, today minzheng.Date, f string) error {
 	for i := range in {
 		x := &in[i]
-		fi := fmt.Sprintf("%s[%d]", f, i)
-		if err := checkCode(Parents, x.Parent, fi+".parent", "父母", false); err != nil {
+		fi := itemField(f, i)
+		if err := checkCode(Parents, x.Parent, join(fi, "parent"), "父母", false); err != nil {
 			return err
 		}
-		if err := checkCode(ParentStatuses, x.Status, fi+".status", "父母状况", false); err != nil {
+		if err := checkCode(ParentStatuses, x.Status, join(fi, "status"), "父母状况", false); err != nil {
 			return err
 		}
 		if x.Since.IsZero() {
-			return minzheng.Invalid(fi+".since", "请填写该状况开始的日期")
+			return minzheng.Invalid(join(fi, "since"), "请填写该状况开始的日期")
 		}
 		if x.Since > today {
-			return minzheng.Invalid(fi+".since", "开始日期 %s 不能晚于今天", x.Since)
+			return minzheng.Invalid(join(fi, "since"), "开始日期 %s 不能晚于今天", x.Since)
 		}
 	}
 	return nil
+}
+
+// join names a field inside f: "members[0]" + "phone", or just "phone".
+func join(f, name string) string {
+	if f == "" {
+		return name
+	}
+	return f + "." + name
+}
+
+// itemField names the i-th item of list f ("incomes[2]"), or "" for a fact
+// checked alone.
+func itemField(f string, i int) string {
+	if f == "" {
+		return ""
+	}
+	return fmt.Sprintf("%s[%d]", f, i)
 }

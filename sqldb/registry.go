@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"minzheng"
 	"minzheng/audit"
@@ -327,4 +326,3 @@ func (tx *Tx) insertPersonFacts(ctx context.Context, a minzheng.Actor, pid int64
 	return nil
 }
 
-var _ = strings.TrimSpace
