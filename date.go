@@ -4,6 +4,7 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -267,4 +268,37 @@ func (f Fen) Wan() string {
 		s = "-" + s
 	}
 	return s
+}
+
+// ParseYuan reads an amount typed in yuan ("800", "800.5", "1,234.56") as
+// fen, refusing more than two decimals and anything not a number.
+func ParseYuan(s string) (Fen, error) {
+	s = strings.ReplaceAll(strings.TrimSpace(s), ",", "")
+	if s == "" {
+		return 0, fmt.Errorf("请填写金额")
+	}
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	whole, frac, hasFrac := strings.Cut(s, ".")
+	if whole == "" || len(frac) > 2 || (hasFrac && frac == "") {
+		return 0, fmt.Errorf("金额 %q 不对，应为元，最多两位小数", s)
+	}
+	for _, part := range []string{whole, frac} {
+		for i := 0; i < len(part); i++ {
+			if part[i] < '0' || part[i] > '9' {
+				return 0, fmt.Errorf("金额 %q 不对，应为元，最多两位小数", s)
+			}
+		}
+	}
+	if len(whole) > 13 {
+		return 0, fmt.Errorf("金额 %q 太大", s)
+	}
+	for len(frac) < 2 {
+		frac += "0"
+	}
+	n, _ := strconv.ParseInt(whole+frac, 10, 64)
+	if neg {
+		n = -n
+	}
+	return Fen(n), nil
 }

@@ -139,3 +139,28 @@ func TestErrors(t *testing.T) {
 		t.Fatal("no actor in a bare context")
 	}
 }
+
+func TestParseYuan(t *testing.T) {
+	cases := []struct {
+		name, in string
+		want     Fen
+		ok       bool
+	}{
+		{"整数", "800", 80000, true},
+		{"一位小数", "800.5", 80050, true},
+		{"两位小数", "1,234.56", 123456, true},
+		{"负数", "-12.30", -1230, true},
+		{"三位小数", "1.234", 0, false},
+		{"非数字", "八百", 0, false},
+		{"空", "", 0, false},
+		{"只有小数点", "1.", 0, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := ParseYuan(c.in)
+			if (err == nil) != c.ok || got != c.want {
+				t.Fatalf("ParseYuan(%q) = %d, %v", c.in, got, err)
+			}
+		})
+	}
+}

@@ -55,6 +55,7 @@ func (s *Server) routePages() {
 	s.mux.Handle("GET /staff/jobs", s.staff(s.jobsPage))
 	s.mux.Handle("GET /staff/jobs/{id}", s.staff(s.jobPage))
 	s.mux.Handle("GET /staff/jobs/{id}/progress", s.staff(s.jobProgress))
+	s.routeHouseholdPages()
 }
 
 // staff wraps a page that needs a signed-in account, with CSRF checks on

@@ -17,6 +17,7 @@ import (
 	"minzheng/auth"
 	"minzheng/job"
 	"minzheng/region"
+	"minzheng/registry"
 )
 
 // pageTemplate is one page: the layout with the page's own templates.
@@ -26,6 +27,17 @@ var funcs = template.FuncMap{
 	"roleName":   func(r auth.Role) string { return r.Chinese() },
 	"levelName":  func(l region.Level) string { return l.Chinese() },
 	"actionName": audit.ActionName,
+	"codeName":   func(l any, code string) string { return l.(interface{ Name(string) string }).Name(code) },
+	"yuan":       func(f minzheng.Fen) string { return f.Yuan() },
+	"age":        func(birth, on minzheng.Date) int { return registry.Age(birth, on) },
+	"field":      func(prefix string, i int, name string) string { return fmt.Sprintf("%s[%d].%s", prefix, i, name) },
+	"seqFrom": func(from, to int) []int {
+		var out []int
+		for i := from; i <= to; i++ {
+			out = append(out, i)
+		}
+		return out
+	},
 	"statusName": func(s job.Status) string { return s.Chinese() },
 	"short":      region.Short,
 	"time": func(t time.Time) string {
@@ -95,6 +107,15 @@ func (p page) Can(perm string) bool { return p.can != nil && p.can(auth.Permissi
 // FieldErr is the error message for one form field, if the error is its.
 func (p page) FieldErr(field string) string {
 	if p.Err != nil && p.Err.Field == field {
+		return p.Err.Message
+	}
+	return ""
+}
+
+// ErrUnder is the error message when the error's field lies under prefix
+// (one member's fields, say).
+func (p page) ErrUnder(prefix string) string {
+	if p.Err != nil && strings.HasPrefix(p.Err.Field, prefix) {
 		return p.Err.Message
 	}
 	return ""
