@@ -325,4 +325,3 @@ func (tx *Tx) insertPersonFacts(ctx context.Context, a minzheng.Actor, pid int64
 	}
 	return nil
 }
-
