@@ -35,6 +35,8 @@ type apiRoute struct {
 	Status   int        // the success status; 200 when zero
 	limit    *limiter   // requests per client address, when limited
 	handle   func(r *http.Request) (any, error)
+	// raw, instead of handle, writes a response that is not JSON (a file).
+	raw func(w http.ResponseWriter, r *http.Request) error
 }
 
 type apiParam struct {
@@ -103,6 +105,12 @@ func (s *Server) routeAPI() {
 					s.writeError(w, r, err)
 					return
 				}
+			}
+			if rt.raw != nil {
+				if err := rt.raw(w, r); err != nil {
+					s.writeError(w, r, err)
+				}
+				return
 			}
 			v, err := rt.handle(r)
 			if err != nil {

@@ -18,6 +18,12 @@ import (
 func (s *Server) routeHouseholdPages() {
 	s.mux.Handle("GET /staff/households", s.staff(s.householdsPage))
 	s.mux.Handle("GET /staff/households/new", s.staff(s.householdNewPage))
+	s.mux.Handle("GET /staff/households/import", s.staff(s.importPage))
+	s.mux.Handle("POST /staff/households/import", s.staff(s.importSubmit))
+	s.mux.Handle("GET /staff/households/export", s.staff(s.writeExport))
+	s.mux.Handle("GET /staff/households/template", s.staff(func(w http.ResponseWriter, r *http.Request) error {
+		return s.writeTemplate(w, r.URL.Query().Get("format"))
+	}))
 	s.mux.Handle("POST /staff/households", s.staff(s.householdCreateSubmit))
 	s.mux.Handle("GET /staff/households/{id}", s.staff(s.householdPage))
 	s.mux.Handle("POST /staff/households/{id}", s.staff(s.householdUpdateSubmit))
@@ -501,4 +507,27 @@ func init() {
 	funcs["factEnd"] = func(p page, d householdPageData, kind string, id int64) factEndData {
 		return factEndData{Show: d.CanWrite && d.IsToday, HID: d.H.ID, ID: id, Kind: kind, CSRF: p.CSRF, Today: d.Today}
 	}
+}
+
+func (s *Server) importPage(w http.ResponseWriter, r *http.Request) error {
+	u, _ := userFrom(r)
+	if err := auth.Require(u.Actor(), auth.PermHouseholdWrite); err != nil {
+		return err
+	}
+	s.render(w, r, "household_import", page{Title: "导入家庭档案", Menu: "households", Data: registry.SheetColumns})
+	return nil
+}
+
+func (s *Server) importSubmit(w http.ResponseWriter, r *http.Request) error {
+	j, err := s.startImport(w, r)
+	if err != nil {
+		e, ok := minzheng.AsError(err)
+		if !ok || (e.Code != minzheng.CodeInvalid && e.Code != minzheng.CodeTooLarge) {
+			return err
+		}
+		s.render(w, r, "household_import", page{Title: "导入家庭档案", Menu: "households", Data: registry.SheetColumns, Err: e})
+		return nil
+	}
+	http.Redirect(w, r, fmt.Sprintf("/staff/jobs/%d", j.ID), http.StatusSeeOther)
+	return nil
 }

@@ -23,6 +23,25 @@ func (s *Server) householdRoutes() []apiRoute {
 	return []apiRoute{
 		{Method: "POST", Path: "/households", Summary: "建立家庭档案", Tag: tag, Body: "NewHousehold", Response: "Created", Status: http.StatusCreated, handle: s.apiCreateHousehold},
 		{Method: "GET", Path: "/households", Summary: "家庭档案列表（本辖区）", Tag: tag, Query: filters, Response: "HouseholdList", handle: s.apiHouseholds},
+		{Method: "GET", Path: "/households/template", Summary: "下载家庭档案导入模板", Tag: tag,
+			Query: []apiParam{{"format", "string", "xlsx（默认）或 csv", false}}, raw: func(w http.ResponseWriter, r *http.Request) error {
+				a, _ := minzheng.ActorFrom(r.Context())
+				if err := auth.Require(a, auth.PermHouseholdRead); err != nil {
+					return err
+				}
+				return s.writeTemplate(w, r.URL.Query().Get("format"))
+			}},
+		{Method: "GET", Path: "/households/export", Summary: "按筛选条件导出家庭档案（每人一行；身份证号按角色脱敏）", Tag: tag,
+			Query: append(filters, apiParam{"format", "string", "xlsx（默认）或 csv", false}), raw: s.writeExport},
+		{Method: "POST", Path: "/households/import", Summary: "导入家庭档案（后台任务；结果含逐行错误报告）", Tag: tag, Body: "Upload", Response: "Job", Status: http.StatusAccepted,
+			raw: func(w http.ResponseWriter, r *http.Request) error {
+				j, err := s.startImport(w, r)
+				if err != nil {
+					return err
+				}
+				writeJSON(w, http.StatusAccepted, toJobJSON(j))
+				return nil
+			}},
 		{Method: "GET", Path: "/households/{id}", Summary: "一户及其成员和收入财产；as_of 为某日的情况", Tag: tag,
 			Query: []apiParam{{"as_of", "string", "日期 YYYY-MM-DD：返回该日适用的情况", false}}, Response: "Household", handle: s.apiHousehold},
 		{Method: "PATCH", Path: "/households/{id}", Summary: "修改家庭信息（自 valid_from 起）", Tag: tag, Body: "HouseholdChange", Response: "Household", handle: s.apiUpdateHousehold},

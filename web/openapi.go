@@ -189,7 +189,13 @@ func (s *Server) openAPI() obj {
 			status = http.StatusOK
 		}
 		ok := obj{"description": "成功"}
-		if rt.Response != "" {
+		switch {
+		case rt.raw != nil:
+			ok["content"] = obj{
+				"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": obj{"schema": obj{"type": "string", "format": "binary"}},
+				"text/csv": obj{"schema": obj{"type": "string", "format": "binary"}},
+			}
+		case rt.Response != "":
 			ok["content"] = obj{"application/json": obj{"schema": ref(rt.Response)}}
 		}
 		responses := obj{strconv.Itoa(status): ok}
@@ -211,7 +217,13 @@ func (s *Server) openAPI() obj {
 		if len(params) > 0 {
 			op["parameters"] = params
 		}
-		if rt.Body != "" {
+		switch {
+		case rt.Body == "Upload":
+			op["requestBody"] = obj{"required": true, "content": obj{"multipart/form-data": obj{"schema": object(obj{
+				"file":       obj{"type": "string", "format": "binary", "description": "Excel（.xlsx）或 CSV 文件，表头同导入模板"},
+				"valid_only": obj{"type": "boolean", "description": "有错误行时只写入正确的家庭（默认：有任何错误则全部不写入）"},
+			}, "file")}}}
+		case rt.Body != "":
 			op["requestBody"] = obj{"required": true, "content": obj{"application/json": obj{"schema": ref(rt.Body)}}}
 		}
 		if rt.Public {

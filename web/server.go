@@ -39,6 +39,7 @@ type Server struct {
 	clock    minzheng.Clock
 	hasher   auth.Hasher
 	version  string
+	dataDir  string // where uploads wait for their jobs
 
 	mux       *http.ServeMux
 	pages     map[string]*pageTemplate
@@ -55,6 +56,7 @@ type Config struct {
 	Clock    minzheng.Clock
 	Hasher   auth.Hasher // password cost for accounts created through the web
 	Version  string
+	DataDir  string // uploads; a folder in the system's temporary folder when empty
 }
 
 // New builds the server and its routes.
@@ -67,6 +69,7 @@ func New(cfg Config) (*Server, error) {
 		clock:    cfg.Clock,
 		hasher:   cfg.Hasher,
 		version:  cfg.Version,
+		dataDir:  cfg.DataDir,
 		mux:      http.NewServeMux(),
 		metrics:  newMetrics(),
 		// Twenty sign-ins a minute from one address, after a burst of
@@ -91,6 +94,7 @@ func New(cfg Config) (*Server, error) {
 	s.routeAPI()
 	s.routePages()
 	registerJobs(s)
+	s.registerImport()
 	return s, nil
 }
 
