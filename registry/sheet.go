@@ -102,13 +102,30 @@ func ReadSheet(rows Rows, fn func(SheetHousehold) error) error {
 		cur = nil
 		return fn(*h)
 	}
+	lastBad := -1
 	for {
 		cells, err := rows.Next()
 		if err == io.EOF {
 			return flush()
 		}
 		if err != nil {
-			return err
+			// A row the reader could not read (bad encoding, too many
+			// cells) is reported as that row's problem and reading goes
+			// on; an error that does not move on to the next row ends it.
+			e, ok := minzheng.AsError(err)
+			if !ok || e.Code != minzheng.CodeInvalid || rows.Line() == lastBad {
+				return err
+			}
+			lastBad = rows.Line()
+			if err := flush(); err != nil {
+				return err
+			}
+			bad := SheetHousehold{Key: "第" + strconv.Itoa(lastBad) + "行", Rows: []int{lastBad},
+				Problems: []RowError{{Row: lastBad, Why: e.Message}}}
+			if err := fn(bad); err != nil {
+				return err
+			}
+			continue
 		}
 		line := rows.Line()
 		if allBlank(cells) {

@@ -188,29 +188,29 @@ func (tx *Tx) upsertPerson(ctx context.Context, a minzheng.Actor, hid int64, reg
 	m registry.NewMember, from minzheng.Date) (int64, error) {
 	now := At(tx.db.now())
 	var pid int64
-	var cur sql.NullInt64
-	err := tx.QueryRow(ctx, `SELECT id, household_id FROM persons WHERE id_number = ?`, string(id)).Scan(&pid, &cur)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		err = tx.QueryRow(ctx, `INSERT INTO persons (id_number, id_rev, name, sex, birth_date, household_id, relation, region_code,
-			disability_category, disability_level, death_date, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			string(id), reverse(string(id)), m.Name, id.Sex(), id.Birth(), hid, m.Relation, string(reg),
-			disabilityCategory(m.Disability), disabilityLevel(m.Disability), nullDate(m.DeathDate), now, now).Scan(&pid)
-		if err != nil {
-			return 0, fmt.Errorf("sqldb: insert person: %w", err)
+	// Most persons are new: insert, and look the person up only when the ID
+	// number is already known (the insert then does nothing).
+	err := tx.QueryRow(ctx, `INSERT INTO persons (id_number, id_rev, name, sex, birth_date, household_id, relation, region_code,
+		disability_category, disability_level, death_date, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id_number) DO NOTHING RETURNING id`,
+		string(id), reverse(string(id)), m.Name, id.Sex(), id.Birth(), hid, m.Relation, string(reg),
+		disabilityCategory(m.Disability), disabilityLevel(m.Disability), nullDate(m.DeathDate), now, now).Scan(&pid)
+	if errors.Is(err, sql.ErrNoRows) {
+		var cur sql.NullInt64
+		if err := tx.QueryRow(ctx, `SELECT id, household_id FROM persons WHERE id_number = ?`, string(id)).Scan(&pid, &cur); err != nil {
+			return 0, fmt.Errorf("sqldb: person: %w", err)
 		}
-	case err != nil:
-		return 0, fmt.Errorf("sqldb: person: %w", err)
-	case cur.Valid:
-		return 0, tx.db.memberConflict(ctx, tx, id, cur.Int64)
-	default:
+		if cur.Valid {
+			return 0, tx.db.memberConflict(ctx, tx, id, cur.Int64)
+		}
 		if _, err := tx.Exec(ctx, `UPDATE persons SET name = ?, household_id = ?, relation = ?, region_code = ?,
 			disability_category = ?, disability_level = ?, death_date = ?, updated_at = ? WHERE id = ?`,
 			m.Name, hid, m.Relation, string(reg), disabilityCategory(m.Disability), disabilityLevel(m.Disability),
 			nullDate(m.DeathDate), now, pid); err != nil {
 			return 0, fmt.Errorf("sqldb: update person: %w", err)
 		}
+	} else if err != nil {
+		return 0, fmt.Errorf("sqldb: insert person: %w", err)
 	}
 	if err := tx.insertPersonVersion(ctx, a, pid, from, m.PersonFacts); err != nil {
 		return 0, err

@@ -50,8 +50,26 @@ func (db *DB) ImportHouseholds(ctx context.Context, rows registry.Rows, validOnl
 			rep.MoreProblems++
 		}
 	}
+	// The file is read in a goroutine of its own while this one checks and
+	// writes: parsing a workbook takes about as long as writing what it
+	// holds, and the machines have two cores.
+	sheets := make(chan registry.SheetHousehold, 512)
+	readErr := make(chan error, 1)
+	rctx, stopReading := context.WithCancel(ctx)
+	defer stopReading()
+	go func() {
+		defer close(sheets)
+		readErr <- registry.ReadSheet(rows, func(sh registry.SheetHousehold) error {
+			select {
+			case sheets <- sh:
+				return nil
+			case <-rctx.Done():
+				return rctx.Err()
+			}
+		})
+	}()
 	err = db.InTx(ctx, func(tx *Tx) error {
-		err := registry.ReadSheet(rows, func(sh registry.SheetHousehold) error {
+		each := func(sh registry.SheetHousehold) error {
 			rep.Households++
 			rep.Persons += len(sh.Rows)
 			if progress != nil && rep.Households%500 == 0 {
@@ -106,8 +124,13 @@ func (db *DB) ImportHouseholds(ctx context.Context, rows registry.Rows, validOnl
 			rep.Written++
 			rep.WrittenPeople += len(sh.Rows)
 			return nil
-		})
-		if err != nil {
+		}
+		for sh := range sheets {
+			if err := each(sh); err != nil {
+				return err
+			}
+		}
+		if err := <-readErr; err != nil {
 			return err
 		}
 		if rep.Invalid > 0 && !validOnly {

@@ -4,7 +4,7 @@
 //
 //	minzheng serve        [--db D] [--addr A] [--now T]
 //	minzheng migrate      [--db D]
-//	minzheng demo         [--db D] [--addr A] [--now T]
+//	minzheng demo         [--db D] [--addr A] [--now T] [--households N] [--region CODE]… [--seed S]
 //	minzheng user add     --username U --role R [--region C] [--name N] [--password-stdin] [--db D]
 //	minzheng audit verify [--db D]
 //	minzheng version
@@ -36,6 +36,9 @@ import (
 	"minzheng/auth"
 	"minzheng/calendar"
 	"minzheng/job"
+	"minzheng/region"
+	"minzheng/registry"
+	"minzheng/registry/synth"
 	"minzheng/sqldb"
 	"minzheng/web"
 )
@@ -54,7 +57,8 @@ const usage = `minzheng — 民政社会救助管理
 用法：
   minzheng serve        [--db D] [--addr A]    启动服务
   minzheng migrate      [--db D]               升级数据库结构并载入区划
-  minzheng demo         [--db D] [--addr A]    创建演示数据库和演示账户并启动（默认 sqlite:minzheng-demo.db）
+  minzheng demo         [--db D] [--addr A] [--households N] [--region CODE]… [--seed S]
+                                               创建演示数据库、演示账户和演示家庭并启动（默认 sqlite:minzheng-demo.db）
   minzheng user add     --username U --role R [--region C] [--name N] [--password-stdin]
   minzheng audit verify [--db D]               校验操作日志哈希链
   minzheng version
@@ -352,6 +356,80 @@ var demoAccounts = []auth.UserInput{
 	{Username: "zhiduo_county", DisplayName: "治多县民政局", Role: "county_officer", Region: "632724"},
 }
 
+// demoData says what synthetic households the demo makes.
+type demoData struct {
+	households int
+	seed       int64
+	regions    []region.Code
+}
+
+// seedRegions are the regions of the five bureau reports the program was
+// specified from: 蓬莱, 天宁, 环翠, 济南, 青海.
+var seedRegions = []region.Code{"370614000000", "320402000000", "371002000000", "370100000000", "630000000000"}
+
+// generate fills an empty registry with synthetic households spread over
+// the villages of the regions.
+func generate(ctx context.Context, db *sqldb.DB, g demoData, out io.Writer) error {
+	if g.households == 0 {
+		return nil
+	}
+	sys := minzheng.WithActor(ctx, minzheng.System("demo"))
+	if _, n, err := db.Households(sys, sqldb.HouseholdFilter{PerPage: 1}); err != nil || n > 0 {
+		if n > 0 {
+			fmt.Fprintf(out, "库中已有 %d 户家庭档案，不再生成演示家庭\n", n)
+		}
+		return err
+	}
+	regions := g.regions
+	if len(regions) == 0 {
+		regions = seedRegions
+	}
+	var villages []synth.Village
+	for _, r := range regions {
+		vs, areas, err := db.Villages(sys, r)
+		if err != nil {
+			return err
+		}
+		for i, v := range vs {
+			villages = append(villages, synth.Village{Code: v.Code, Area: areas[i]})
+		}
+	}
+	if len(villages) == 0 {
+		return fmt.Errorf("所给区划之下没有村（居）")
+	}
+	start := time.Now()
+	fmt.Fprintf(out, "正在生成 %d 户演示家庭……\n", g.households)
+	hs := make(chan registry.NewHousehold, 256)
+	genErr := make(chan error, 1)
+	gctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		defer close(hs)
+		genErr <- synth.Generate(villages, synth.Options{Households: g.households, Seed: g.seed, Today: minzheng.DateOf(db.Clock().Now())},
+			func(h registry.NewHousehold) error {
+				select {
+				case hs <- h:
+					return nil
+				case <-gctx.Done():
+					return gctx.Err()
+				}
+			})
+	}()
+	rep, err := db.CreateHouseholds(sys, func() (registry.NewHousehold, bool, error) {
+		h, ok := <-hs
+		return h, ok, nil
+	}, nil)
+	cancel()
+	if err != nil {
+		return err
+	}
+	if err := <-genErr; err != nil && err != context.Canceled {
+		return err
+	}
+	fmt.Fprintf(out, "已生成 %d 户 %d 人（用时 %.1f 秒）\n", rep.Households, rep.Persons, time.Since(start).Seconds())
+	return nil
+}
+
 // setupDemo marks the database as a demo and creates the demo accounts that
 // are missing. A database with accounts that is not a demo is refused, so
 // the demo password never lands in a real installation.
@@ -425,8 +503,24 @@ func cmdServe(ctx context.Context, args []string, out io.Writer, demo bool) erro
 	}
 	fs := newFlags(name, &c, dbDefault)
 	addr := fs.String("addr", env("MINZHENG_ADDR", "127.0.0.1:8080"), "监听地址")
+	var gen demoData
+	if demo {
+		fs.IntVar(&gen.households, "households", 1000, "生成的演示家庭户数（库中已有家庭档案时不再生成）")
+		fs.Int64Var(&gen.seed, "seed", 1, "随机种子：相同的种子生成相同的数据")
+		fs.Func("region", "生成到哪些区划之下（可重复；默认种子报告的五个地区）", func(v string) error {
+			code, err := region.ParseScope(v)
+			if err != nil || code == region.Country {
+				return fmt.Errorf("区划代码 %q 不对", v)
+			}
+			gen.regions = append(gen.regions, code)
+			return nil
+		})
+	}
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if gen.households < 0 {
+		return usageError{"--households 不能为负数"}
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -438,6 +532,9 @@ func cmdServe(ctx context.Context, args []string, out io.Writer, demo bool) erro
 	defer db.Close()
 	if demo {
 		if err := setupDemo(ctx, db, out); err != nil {
+			return err
+		}
+		if err := generate(ctx, db, gen, out); err != nil {
 			return err
 		}
 	}
