@@ -289,3 +289,21 @@ func SheetRow(key string, hh HouseholdFacts, m Member, id string) []string {
 	}
 	return row
 }
+
+// Rows is h as rows of the import sheet, under the file's household key.
+func (h NewHousehold) Rows(key string) [][]string {
+	out := make([][]string, len(h.Members))
+	facts := HouseholdFacts{Region: h.Region, Area: h.Area, Address: h.Address, Bank: h.Bank}
+	for i, m := range h.Members {
+		mem := Member{Relation: m.Relation, PersonFacts: m.PersonFacts, Incomes: m.Incomes}
+		row := SheetRow(key, facts, mem, m.IDNumber)
+		if b := h.Bank; b != nil {
+			row[colAccount] = b.Account // the file carries the whole number
+		}
+		if d := m.Disability; d != nil {
+			row[colCertificate] = d.Certificate
+		}
+		out[i] = row
+	}
+	return out
+}
