@@ -2,7 +2,9 @@ package minzheng
 
 import (
 	"database/sql/driver"
+	"encoding/json"
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -92,7 +94,9 @@ func (d Date) MarshalJSON() ([]byte, error) {
 	return []byte(`"` + d.String() + `"`), nil
 }
 
-// UnmarshalJSON reads "YYYY-MM-DD" or null.
+// UnmarshalJSON reads "YYYY-MM-DD" or null. A bad date is reported as a
+// *json.UnmarshalTypeError carrying the Chinese message in Value, so that
+// the decoder adds the field's name and the API can say which field it was.
 func (d *Date) UnmarshalJSON(b []byte) error {
 	if string(b) == "null" {
 		*d = 0
@@ -100,14 +104,26 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 	}
 	s, err := strconv.Unquote(string(b))
 	if err != nil {
-		return fmt.Errorf("日期应为字符串 YYYY-MM-DD")
+		return badJSON[Date]("日期应为字符串 YYYY-MM-DD")
 	}
 	v, err := ParseDate(s)
 	if err != nil {
-		return err
+		return badJSON[Date](err.Error())
 	}
 	*d = v
 	return nil
+}
+
+// badJSON is the error a JSON decoder gets from Date or Month: Value holds
+// the Chinese message.
+func badJSON[T any](msg string) error {
+	return &json.UnmarshalTypeError{Value: msg, Type: reflect.TypeFor[T]()}
+}
+
+// IsValueError reports whether a JSON type error came from Date or Month,
+// whose Value is then a Chinese message for the user.
+func IsValueError(e *json.UnmarshalTypeError) bool {
+	return e.Type == reflect.TypeFor[Date]() || e.Type == reflect.TypeFor[Month]()
 }
 
 // Value stores the date as TEXT YYYY-MM-DD (NULL for no date), the one
@@ -202,11 +218,11 @@ func (m *Month) UnmarshalJSON(b []byte) error {
 	}
 	s, err := strconv.Unquote(string(b))
 	if err != nil {
-		return fmt.Errorf("月份应为字符串 YYYY-MM")
+		return badJSON[Month]("月份应为字符串 YYYY-MM")
 	}
 	v, err := ParseMonth(s)
 	if err != nil {
-		return err
+		return badJSON[Month](err.Error())
 	}
 	*m = v
 	return nil

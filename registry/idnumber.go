@@ -3,6 +3,7 @@ package registry
 import (
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"minzheng"
 )
@@ -34,6 +35,12 @@ func checkChar(first17 string) byte {
 // input for the error.
 func ParseIDNumber(s string, today minzheng.Date, field string) (IDNumber, error) {
 	s = strings.TrimSpace(s)
+	// Lengths count characters, not bytes: 5 Chinese characters are 5.
+	if n := utf8.RuneCountInString(s); n != 15 && n != 18 {
+		return "", minzheng.Invalid(field, "身份证号应为 18 位（或旧的 15 位），现为 %d 位", n)
+	} else if n != len(s) {
+		return "", minzheng.Invalid(field, "身份证号应为 18 位数字（最后一位可为 X），其中有非数字的字符")
+	}
 	switch len(s) {
 	case 15:
 		if !allDigits(s) {

@@ -2,6 +2,7 @@ package registry_test
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
 	"strings"
@@ -288,7 +289,10 @@ func TestNewHouseholdImpossibleDates(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			var h registry.NewHousehold
 			err := json.Unmarshal([]byte(c.json), &h)
-			if err == nil || err.Error() != c.msg {
+			// The decoder's error carries the Chinese message as the value of
+			// a type error, so that the web layer can name the field.
+			var te *json.UnmarshalTypeError
+			if !errors.As(err, &te) || te.Value != c.msg {
 				t.Errorf("unmarshal %s: %v, want %s", c.json, err, c.msg)
 			}
 		})

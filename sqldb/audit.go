@@ -106,6 +106,8 @@ type AuditFilter struct {
 	From, To minzheng.Date // civil dates in China, inclusive
 	Page     int           // from 1
 	PerPage  int
+	// ExcludeActions leaves these actions out.
+	ExcludeActions []string
 }
 
 // AuditEntries lists entries newest first, within f.Region, with the total.
@@ -133,6 +135,12 @@ func (db *DB) AuditEntries(ctx context.Context, f AuditFilter) ([]audit.Entry, i
 	if f.EntityID != "" {
 		where = append(where, "entity_id = ?")
 		args = append(args, f.EntityID)
+	}
+	if n := len(f.ExcludeActions); n > 0 {
+		where = append(where, "action NOT IN ("+strings.TrimSuffix(strings.Repeat("?,", n), ",")+")")
+		for _, x := range f.ExcludeActions {
+			args = append(args, x)
+		}
 	}
 	if !f.From.IsZero() {
 		where = append(where, "at >= ?")

@@ -166,6 +166,10 @@ func (tx *Tx) insertHousehold(ctx context.Context, a minzheng.Actor, h registry.
 	for i, m := range h.Members {
 		pid, err := tx.upsertPerson(ctx, a, id, h.RegionCode, h.IDs[i], m, h.ValidFrom)
 		if err != nil {
+			if e, ok := minzheng.AsError(err); ok && e.Field == "id_number" {
+				// Name the member, as validation errors do.
+				return 0, &minzheng.Error{Code: e.Code, Field: fmt.Sprintf("members[%d].id_number", i), Message: e.Message}
+			}
 			return 0, err
 		}
 		if err := tx.insertFacts(ctx, a, id, pid, m.Incomes, m.Assets, m.Expenses); err != nil {

@@ -69,6 +69,46 @@ func (db *DB) ImportHouseholds(ctx context.Context, rows registry.Rows, validOnl
 		})
 	}()
 	err = db.InTx(ctx, func(tx *Tx) error {
+		// How a checked household is written. With validOnly, under a
+		// savepoint, so a household that fails half-way is undone alone.
+		// Otherwise the first failure dooms the transaction anyway: until
+		// then households are written without the savepoint's cost (a
+		// failing statement undoes only itself on SQLite; PostgreSQL, where
+		// it would spoil the transaction, keeps the savepoints), and after
+		// it the rest of the file is only checked — against the database
+		// and against the file itself — so that the report is complete.
+		failed := false
+		inFile := map[registry.IDNumber]bool{}
+		write := func(c registry.CheckedHousehold) error {
+			switch {
+			case validOnly || db.dialect == Postgres:
+				err := tx.savepoint(ctx, func() error {
+					_, err := tx.insertHousehold(ctx, a, c)
+					return err
+				})
+				if err != nil && !validOnly {
+					failed = true
+				}
+				return err
+			case !failed:
+				_, err := tx.insertHousehold(ctx, a, c)
+				failed = err != nil
+				return err
+			}
+			for i, id := range c.IDs {
+				if inFile[id] {
+					return minzheng.Invalid(fmt.Sprintf("members[%d].id_number", i), "身份证号 %s 在文件中出现了不止一次", id.Masked())
+				}
+				inFile[id] = true
+				var hid *int64
+				err := tx.QueryRow(ctx, `SELECT household_id FROM persons WHERE id_number = ?`, string(id)).Scan(&hid)
+				if err == nil && hid != nil {
+					e, _ := minzheng.AsError(db.memberConflict(ctx, tx, id, *hid))
+					return &minzheng.Error{Code: e.Code, Field: fmt.Sprintf("members[%d].id_number", i), Message: e.Message}
+				}
+			}
+			return nil
+		}
 		each := func(sh registry.SheetHousehold) error {
 			rep.Households++
 			rep.Persons += len(sh.Rows)
@@ -108,10 +148,7 @@ func (db *DB) ImportHouseholds(ctx context.Context, rows registry.Rows, validOnl
 				}
 			}
 			if err == nil {
-				err = tx.savepoint(ctx, func() error {
-					_, err := tx.insertHousehold(ctx, a, c)
-					return err
-				})
+				err = write(c)
 			}
 			if err != nil {
 				if _, ok := minzheng.AsError(err); !ok {

@@ -496,7 +496,7 @@ func TestRegistryMembers(t *testing.T) {
 			h.Members[1].Supporters = []registry.Supporter{{Name: "赵七", Relation: "sibling"}}
 			h.Incomes = []registry.Income{{Kind: "other", Amount: 5}}
 			_, err := w.tryCreate(t, w.dxd, h)
-			regWantErr(t, err, "conflict", "id_number", conflict)
+			regWantErr(t, err, "conflict", "members[2].id_number", conflict)
 			if after := w.counts(t); !reflect.DeepEqual(after, before) {
 				t.Errorf("rows before %v\n      after %v", before, after)
 			}
@@ -924,5 +924,118 @@ func TestRegistryStoreScope(t *testing.T) {
 				t.Errorf("auditor read: %v", err)
 			}
 		})
+	})
+}
+
+// TestRegistryConcurrentSamePerson: households created at the same time
+// with the same new person: one wins, the others get the 409 naming the
+// winner — not a 500 from the unique index.
+func TestRegistryConcurrentSamePerson(t *testing.T) {
+	regEach(t, regDate(2025, 9, 1), func(t *testing.T, w *regWorld) {
+		const n = 8
+		checked := make([]registry.CheckedHousehold, n)
+		for i := range checked {
+			head := registry.NewIDNumber("370614", regDate(1960+i, 1, 1), 101+2*i)
+			c, err := registry.NewHousehold{Region: w.village1, Members: []registry.NewMember{
+				member(head, "户主"+strings.Repeat("甲", i+1), "head"), member(regNewHead, "钱七", "other")}}.Check(w.today())
+			if err != nil {
+				t.Fatal(err)
+			}
+			checked[i] = c
+		}
+		type outcome struct {
+			id  int64
+			err error
+		}
+		out := make(chan outcome, n)
+		start := make(chan struct{})
+		for i := 0; i < n; i++ {
+			go func(c registry.CheckedHousehold) {
+				<-start
+				id, err := w.db.CreateHousehold(w.dxd, c)
+				out <- outcome{id, err}
+			}(checked[i])
+		}
+		close(start)
+		var won []int64
+		var errs []error
+		for i := 0; i < n; i++ {
+			o := <-out
+			if o.err == nil {
+				won = append(won, o.id)
+			} else {
+				errs = append(errs, o.err)
+			}
+		}
+		if len(won) != 1 {
+			t.Fatalf("%d households created with the same person, want 1 (errors %v)", len(won), errs)
+		}
+		var head string
+		_ = w.db.QueryRow(sys(), `SELECT head_name FROM households WHERE id = ?`, won[0]).Scan(&head)
+		want := fmt.Sprintf("身份证号 %s 已在第 %d 户（户主 %s，区划 370614107201）中：一人只能属于一个在册家庭，请先办理迁出", regNewHead.Masked(), won[0], head)
+		for _, err := range errs {
+			e, ok := minzheng.AsError(err)
+			if !ok || e.Code != "conflict" || e.Field != "members[1].id_number" || e.Message != want {
+				t.Errorf("loser's error %v, want conflict: %s", err, want)
+			}
+		}
+		if c := w.count(t, "households", ""); c != 1 {
+			t.Errorf("%d households stored", c)
+		}
+		if c := w.count(t, "persons", ""); c != 2 {
+			t.Errorf("%d persons stored, want 2", c)
+		}
+	})
+}
+
+// TestRegistryMove: a household moved to another village of the township
+// from a date is found there, and was where it was before.
+func TestRegistryMove(t *testing.T) {
+	regEach(t, regDate(2025, 9, 1), func(t *testing.T, w *regWorld) {
+		id := w.create(t, w.dxd, family())
+		w.setDay(regDate(2025, 9, 10))
+		if err := w.db.UpdateHousehold(w.dxd, id, registry.HouseholdChange{Region: registry.Set(w.village2), Address: registry.Set("辛店二村3号")}); err != nil {
+			t.Fatal(err)
+		}
+		if h := w.read(t, w.dxd, id, regDate(2025, 9, 9)); h.Region != w.village1 || h.Address != "大辛店镇辛店一村12号" {
+			t.Errorf("before the move: %s %s", h.Region, h.Address)
+		}
+		if h := w.read(t, w.dxd, id, 0); h.Region != w.village2 || h.Address != "辛店二村3号" {
+			t.Errorf("after the move: %s %s", h.Region, h.Address)
+		}
+		for _, c := range []struct {
+			reg  string
+			q    string
+			want int
+		}{{w.village2, "", 1}, {w.village1, "", 0}, {w.village2, "李四", 1}, {w.village1, "李四", 0}, {w.village2, regChild.Suffix(4), 1}, {w.village1, regChild.Suffix(4), 0}} {
+			_, total, err := w.db.Households(w.dxd, sqldb.HouseholdFilter{Region: region.Code(c.reg), Q: c.q})
+			if err != nil || total != c.want {
+				t.Errorf("region %s q %q: %d %v, want %d", c.reg, c.q, total, err, c.want)
+			}
+		}
+		// Moving to a village that does not exist is refused.
+		err := w.db.UpdateHousehold(w.dxd, id, registry.HouseholdChange{Region: registry.Set("370614107999")})
+		regWantErr(t, err, "invalid", "region", "村（居）区划代码 370614107999 不存在")
+	})
+}
+
+// TestRegistryMemberCap: a household of 30 takes no 31st member.
+func TestRegistryMemberCap(t *testing.T) {
+	regEach(t, regDate(2025, 9, 1), func(t *testing.T, w *regWorld) {
+		h := registry.NewHousehold{Region: w.village1}
+		for i := 0; i < registry.MaxMembers; i++ {
+			rel := "other"
+			if i == 0 {
+				rel = "head"
+			}
+			h.Members = append(h.Members, member(registry.NewIDNumber("370614", regDate(1940+i, 3, 1+i%28), 101+2*i), "成员", rel))
+		}
+		id := w.create(t, w.dxd, h)
+		before := w.counts(t)
+		_, err := w.db.AddMember(w.dxd, id, member(regNewHead, "钱七", "other"), regNewHead, 0)
+		regWantErr(t, err, "invalid", "members", "一户最多 30 位成员")
+		if after := w.counts(t); !reflect.DeepEqual(after, before) {
+			t.Errorf("rows before %v\n      after %v", before, after)
+		}
 	})
 }

@@ -427,6 +427,13 @@ func (db *DB) EndMember(ctx context.Context, hid, pid int64, d minzheng.Date, re
 		if err := tx.QueryRow(ctx, `SELECT name, COALESCE(relation, '') FROM persons WHERE id = ? AND household_id = ?`, pid, hid).Scan(&name, &cur); err != nil {
 			return notFound(err, "该成员在本户的在册记录")
 		}
+		if relation == "head" && cur != "head" {
+			var head string
+			err := tx.QueryRow(ctx, `SELECT name FROM persons WHERE household_id = ? AND relation = 'head'`, hid).Scan(&head)
+			if err == nil {
+				return minzheng.Invalid("relation", "该户已有户主（%s）；请先把原户主改为其他关系，再设新户主", head)
+			}
+		}
 		if relation == "" && cur == "head" {
 			var others int
 			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM persons WHERE household_id = ? AND id <> ?`, hid, pid).Scan(&others); err != nil {
@@ -511,5 +518,8 @@ func (db *DB) HouseholdHistory(ctx context.Context, hid int64, page, perPage int
 	if _, err := db.householdScope(ctx, hid, "查看变更记录："); err != nil {
 		return nil, 0, err
 	}
-	return db.AuditEntries(ctx, AuditFilter{Entity: "household", EntityID: strconv.FormatInt(hid, 10), Page: page, PerPage: perPage})
+	// Changes only: refused attempts and showings of ID numbers are in the
+	// operation log, for those who supervise, not in the household's story.
+	return db.AuditEntries(ctx, AuditFilter{Entity: "household", EntityID: strconv.FormatInt(hid, 10), Page: page, PerPage: perPage,
+		ExcludeActions: []string{"scope.denied", "id_number.reveal"}})
 }

@@ -178,6 +178,8 @@ func jsonError(err error) error {
 		return minzheng.Invalid("", "请求内容为空，应为 JSON 对象")
 	case errors.As(err, &syntax), errors.Is(err, io.ErrUnexpectedEOF):
 		return minzheng.Invalid("", "请求内容不是有效的 JSON")
+	case errors.As(err, &typ) && minzheng.IsValueError(typ):
+		return minzheng.Invalid(jsonPath(typ.Field), "%s", typ.Value)
 	case errors.As(err, &typ) && typ.Field == "":
 		return minzheng.Invalid("", "请求内容应为 JSON 对象")
 	case errors.As(err, &typ):
@@ -191,6 +193,19 @@ func jsonError(err error) error {
 	}
 	// A field's own decoder (dates, months) says what is wrong in Chinese.
 	return minzheng.Invalid("", "请求内容有误：%s", err.Error())
+}
+
+// jsonPath is a decoder's field path without the Go names of embedded
+// structs ("members.PersonFacts.death_date" → "members.death_date").
+func jsonPath(p string) string {
+	parts := strings.Split(p, ".")
+	out := parts[:0]
+	for _, s := range parts {
+		if s != "" && (s[0] < 'A' || s[0] > 'Z') {
+			out = append(out, s)
+		}
+	}
+	return strings.Join(out, ".")
 }
 
 // pathRegion reads the {code} path parameter as a region that exists.

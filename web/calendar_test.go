@@ -179,7 +179,7 @@ func TestCalendarYearEntry(t *testing.T) {
 		}
 		t.Run("不存在的日期", func(t *testing.T) {
 			status, v := f.do(t, "PUT", "/api/v1/calendar/years/2027", admin, `{"source":"x","holidays":[{"date":"2027-02-30","name":"春节"}]}`)
-			msg := wantError(t, status, v, 400, "invalid", "")
+			msg := wantError(t, status, v, 400, "invalid", "holidays.date")
 			if !strings.Contains(msg, "2027-02-30") {
 				t.Errorf("message %q should name the date", msg)
 			}

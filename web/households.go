@@ -319,6 +319,15 @@ func (s *Server) apiChangeMember(r *http.Request) (any, error) {
 	default:
 		return nil, minzheng.Invalid("left_on", "请填写迁出日期 left_on，或新的与户主关系 relation")
 	}
+	if e, ok := minzheng.AsError(err); ok && (e.Field == "valid_from" || e.Field == "valid_to") {
+		// The store's names for the dates are this request's left_on or
+		// valid_from.
+		f := "valid_from"
+		if in.Relation == "" {
+			f = "left_on"
+		}
+		err = &minzheng.Error{Code: e.Code, Field: f, Message: e.Message}
+	}
 	if err != nil {
 		return nil, err
 	}

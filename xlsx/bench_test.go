@@ -91,7 +91,7 @@ func idCheck(d []byte) byte {
 	return "10X98765432"[sum%11]
 }
 
-func writeRegistryFile(b *testing.B, path, format string, n int) int64 {
+func writeRegistryFile(b testing.TB, path, format string, n int) int64 {
 	f, err := os.Create(path)
 	if err != nil {
 		b.Fatal(err)
