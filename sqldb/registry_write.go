@@ -523,3 +523,15 @@ func (db *DB) HouseholdHistory(ctx context.Context, hid int64, page, perPage int
 	return db.AuditEntries(ctx, AuditFilter{Entity: "household", EntityID: strconv.FormatInt(hid, 10), Page: page, PerPage: perPage,
 		ExcludeActions: []string{"scope.denied", "id_number.reveal"}})
 }
+
+// HouseholdRecorded says when and by whom a household was first recorded,
+// and from which day: the start of its timeline, also for households that
+// came in by an import (recorded in the log as one entry for the file).
+func (db *DB) HouseholdRecorded(ctx context.Context, hid int64) (at Instant, by string, from minzheng.Date, err error) {
+	if _, err = db.householdScope(ctx, hid, "查看"); err != nil {
+		return at, "", 0, err
+	}
+	err = db.QueryRow(ctx, `SELECT recorded_at, recorded_by, valid_from FROM household_versions WHERE household_id = ?
+		ORDER BY recorded_at, id LIMIT 1`, hid).Scan(&at, &by, &from)
+	return at, by, from, notFound(err, "该户的建档记录")
+}

@@ -234,8 +234,20 @@ func (s *Server) renderHousehold(w http.ResponseWriter, r *http.Request, id int6
 	if err != nil {
 		return err
 	}
+	created := false
 	for _, e := range es {
 		d.History = append(d.History, historyRow{e.At.In(minzheng.China).Format("2006-01-02 15:04"), e.Actor, audit.ActionName(e.Action), e.Summary})
+		created = created || e.Action == "household.create"
+	}
+	if !created && len(es) < 100 {
+		// Imported households have one log entry for their whole file; the
+		// timeline still starts with their recording.
+		at, by, from, err := s.db.HouseholdRecorded(r.Context(), id)
+		if err != nil {
+			return err
+		}
+		d.History = append(d.History, historyRow{at.In(minzheng.China).Format("2006-01-02 15:04"), by, "批量导入建档",
+			fmt.Sprintf("随文件导入建立家庭档案，自 %s 起", from)})
 	}
 	title := fmt.Sprintf("第 %d 户", id)
 	if head := h.Head(); head != nil {
