@@ -156,10 +156,10 @@ func checkMember(m NewMember, f string, validFrom, today minzheng.Date) (NewMemb
 	if m.Expenses, err = CheckExpenses(m.Expenses, validFrom, today, base+"expenses"); err != nil {
 		return m, "", err
 	}
-	if m.Supporters, err = checkSupporters(m.Supporters, validFrom, today, base+"supporters"); err != nil {
+	if m.Supporters, err = CheckSupporters(m.Supporters, validFrom, today, base+"supporters"); err != nil {
 		return m, "", err
 	}
-	if err := checkParentStatuses(m.ParentStatuses, today, base+"parent_statuses"); err != nil {
+	if err := CheckParentStatuses(m.ParentStatuses, today, base+"parent_statuses"); err != nil {
 		return m, "", err
 	}
 	return m, id, nil
@@ -334,7 +334,7 @@ func CheckExpenses(in []Expense, def, today minzheng.Date, f string) ([]Expense,
 	return in, nil
 }
 
-func checkSupporters(in []Supporter, def, today minzheng.Date, f string) ([]Supporter, error) {
+func CheckSupporters(in []Supporter, def, today minzheng.Date, f string) ([]Supporter, error) {
 	for i := range in {
 		x := &in[i]
 		fi := itemField(f, i)
@@ -376,7 +376,7 @@ func checkSupporters(in []Supporter, def, today minzheng.Date, f string) ([]Supp
 	return in, nil
 }
 
-func checkParentStatuses(in []ParentStatus, today minzheng.Date, f string) error {
+func CheckParentStatuses(in []ParentStatus, today minzheng.Date, f string) error {
 	for i := range in {
 		x := &in[i]
 		fi := itemField(f, i)

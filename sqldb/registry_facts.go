@@ -247,3 +247,104 @@ func (db *DB) CorrectFact(ctx context.Context, hid int64, fid int64, f Fact) (in
 	})
 	return id, err
 }
+
+// AddSupporter records a legal supporter of person pid, audited.
+func (db *DB) AddSupporter(ctx context.Context, pid int64, s registry.Supporter) (int64, error) {
+	a, err := requireHouseholds(ctx, auth.PermHouseholdWrite)
+	if err != nil {
+		return 0, err
+	}
+	hid, idn, err := db.personHousehold(ctx, pid, "登记赡养义务人：")
+	if err != nil {
+		return 0, err
+	}
+	xs, err := registry.CheckSupporters([]registry.Supporter{s}, db.today(), db.today(), "")
+	if err != nil {
+		return 0, err
+	}
+	s = xs[0]
+	var reg string
+	_ = db.QueryRow(ctx, `SELECT region_code FROM households WHERE id = ?`, hid).Scan(&reg)
+	var id int64
+	err = db.InTx(ctx, func(tx *Tx) error {
+		if err := tx.insertPersonFacts(ctx, a, pid, []registry.Supporter{s}, nil); err != nil {
+			return err
+		}
+		if err := tx.QueryRow(ctx, `SELECT MAX(id) FROM supporters WHERE person_id = ?`, pid).Scan(&id); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, audit.Event{Action: "household.fact_add", Entity: "household", EntityID: strconv.FormatInt(hid, 10), Region: reg,
+			Summary: fmt.Sprintf("为成员 %s 登记赡养/抚养/扶养义务人 %s（%s）", idn.Masked(), s.Name, registry.Relations.Name(s.Relation)),
+			After:   map[string]any{"name": s.Name, "id_number": s.IDNumber, "relation": s.Relation}})
+	})
+	return id, err
+}
+
+// EndSupporter records that supporter sid of person pid no longer applies
+// from day to (died, the relation ended …), keeping the record.
+func (db *DB) EndSupporter(ctx context.Context, pid, sid int64, to minzheng.Date) error {
+	a, err := requireHouseholds(ctx, auth.PermHouseholdWrite)
+	if err != nil {
+		return err
+	}
+	hid, _, err := db.personHousehold(ctx, pid, "修改赡养义务人：")
+	if err != nil {
+		return err
+	}
+	if to.IsZero() || to > db.today() {
+		return minzheng.Invalid("valid_to", "请填写不晚于今天的截止日期")
+	}
+	var reg string
+	_ = db.QueryRow(ctx, `SELECT region_code FROM households WHERE id = ?`, hid).Scan(&reg)
+	return db.InTx(ctx, func(tx *Tx) error {
+		var from minzheng.Date
+		var name string
+		if err := tx.QueryRow(ctx, `SELECT valid_from, name FROM supporters WHERE id = ? AND person_id = ? AND superseded_at IS NULL AND valid_to IS NULL`,
+			sid, pid).Scan(&from, &name); err != nil {
+			return notFound(err, "该义务人记录")
+		}
+		if to <= from {
+			return minzheng.Invalid("valid_to", "截止日期 %s 应晚于起始日期 %s", to, from)
+		}
+		now := At(db.now())
+		cols := "person_id, name, id_number, relation, birth_date, dibao, tekun, disability_category, disability_level, monthly_income, imprisoned, incapacitated"
+		if _, err := tx.Exec(ctx, `INSERT INTO supporters (`+cols+`, valid_from, valid_to, recorded_at, recorded_by)
+			SELECT `+cols+`, valid_from, ?, ?, ? FROM supporters WHERE id = ?`, to, now, a.Username, sid); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE supporters SET superseded_at = ? WHERE id = ?`, now, sid); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, audit.Event{Action: "household.fact_end", Entity: "household", EntityID: strconv.FormatInt(hid, 10), Region: reg,
+			Summary: fmt.Sprintf("义务人 %s 自 %s 起不再计入", name, to)})
+	})
+}
+
+// AddParentStatus records a parent's status for child pid from a date (a
+// later status of the same parent replaces it from its own date on).
+func (db *DB) AddParentStatus(ctx context.Context, pid int64, p registry.ParentStatus) (int64, error) {
+	a, err := requireHouseholds(ctx, auth.PermHouseholdWrite)
+	if err != nil {
+		return 0, err
+	}
+	hid, idn, err := db.personHousehold(ctx, pid, "登记父母情况：")
+	if err != nil {
+		return 0, err
+	}
+	if err := registry.CheckParentStatuses([]registry.ParentStatus{p}, db.today(), ""); err != nil {
+		return 0, err
+	}
+	var reg string
+	_ = db.QueryRow(ctx, `SELECT region_code FROM households WHERE id = ?`, hid).Scan(&reg)
+	var id int64
+	err = db.InTx(ctx, func(tx *Tx) error {
+		if err := tx.QueryRow(ctx, `INSERT INTO parent_statuses (person_id, parent, status, since, recorded_at, recorded_by)
+			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, pid, p.Parent, p.Status, p.Since, At(db.now()), a.Username).Scan(&id); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, audit.Event{Action: "household.fact_add", Entity: "household", EntityID: strconv.FormatInt(hid, 10), Region: reg,
+			Summary: fmt.Sprintf("登记成员 %s 的%s情况：%s，自 %s 起", idn.Masked(), registry.Parents.Name(p.Parent),
+				registry.ParentStatuses.Name(p.Status), p.Since)})
+	})
+	return id, err
+}

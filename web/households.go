@@ -49,6 +49,9 @@ func (s *Server) householdRoutes() []apiRoute {
 		{Method: "POST", Path: "/households/{id}/members", Summary: "增加家庭成员", Tag: tag, Body: "NewMember", Response: "Created", Status: http.StatusCreated, handle: s.apiAddMember},
 		{Method: "PATCH", Path: "/households/{id}/members/{person}", Summary: "成员迁出（left_on）或改变与户主关系（relation）", Tag: tag, Body: "MemberChange", Response: "Household", handle: s.apiChangeMember},
 		{Method: "PATCH", Path: "/persons/{person}", Summary: "修改成员信息（自 valid_from 起）", Tag: tag, Body: "PersonChange", Response: "Household", handle: s.apiUpdatePerson},
+		{Method: "POST", Path: "/persons/{person}/supporters", Summary: "登记赡养/抚养/扶养义务人", Tag: tag, Body: "Supporter", Response: "Created", Status: http.StatusCreated, handle: s.apiAddSupporter},
+		{Method: "POST", Path: "/persons/{person}/supporters/{supporter}/end", Summary: "义务人自某日起不再计入", Tag: tag, Body: "FactEnd", Response: "Household", handle: s.apiEndSupporter},
+		{Method: "POST", Path: "/persons/{person}/parent_statuses", Summary: "登记儿童父母的状况（自某日起）", Tag: tag, Body: "ParentStatus", Response: "Created", Status: http.StatusCreated, handle: s.apiAddParentStatus},
 		{Method: "POST", Path: "/persons/{person}/reveal", Summary: "查看完整身份证号（记入操作日志）", Tag: tag, Response: "Revealed", handle: s.apiReveal},
 		{Method: "POST", Path: "/households/{id}/{kind}", Summary: "登记收入（incomes）、财产（assets）或刚性支出（expenses）", Tag: tag, Body: "Fact", Response: "Created", Status: http.StatusCreated, handle: s.apiAddFact},
 		{Method: "PUT", Path: "/households/{id}/{kind}/{fact}", Summary: "更正一条登记错误的收入、财产或支出（原记录保留为已更正）", Tag: tag, Body: "Fact", Response: "Created", handle: s.apiCorrectFact},
@@ -469,4 +472,61 @@ func toAuditJSON(e audit.Entry) auditJSON {
 	return auditJSON{Seq: e.Seq, At: utc(e.At), Actor: e.Actor, Action: e.Action, ActionName: audit.ActionName(e.Action),
 		Entity: e.Entity, EntityID: e.EntityID, Region: e.Region, Summary: e.Summary,
 		Before: rawOrNull(e.Before), After: rawOrNull(e.After), Hash: e.Hash}
+}
+
+func (s *Server) apiAddSupporter(r *http.Request) (any, error) {
+	pid, err := pathInt(r, "person", "成员")
+	if err != nil {
+		return nil, err
+	}
+	var in registry.Supporter
+	if err := decodeJSON(r, &in); err != nil {
+		return nil, err
+	}
+	id, err := s.db.AddSupporter(r.Context(), pid, in)
+	if err != nil {
+		return nil, err
+	}
+	return createdJSON{id}, nil
+}
+
+func (s *Server) apiEndSupporter(r *http.Request) (any, error) {
+	pid, err := pathInt(r, "person", "成员")
+	if err != nil {
+		return nil, err
+	}
+	sid, err := pathInt(r, "supporter", "义务人")
+	if err != nil {
+		return nil, err
+	}
+	var in struct {
+		ValidTo minzheng.Date `json:"valid_to"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return nil, err
+	}
+	if err := s.db.EndSupporter(r.Context(), pid, sid, in.ValidTo); err != nil {
+		return nil, err
+	}
+	hid, err := s.db.PersonHouseholdID(r.Context(), pid)
+	if err != nil {
+		return nil, err
+	}
+	return s.householdView(r, hid, 0)
+}
+
+func (s *Server) apiAddParentStatus(r *http.Request) (any, error) {
+	pid, err := pathInt(r, "person", "成员")
+	if err != nil {
+		return nil, err
+	}
+	var in registry.ParentStatus
+	if err := decodeJSON(r, &in); err != nil {
+		return nil, err
+	}
+	id, err := s.db.AddParentStatus(r.Context(), pid, in)
+	if err != nil {
+		return nil, err
+	}
+	return createdJSON{id}, nil
 }

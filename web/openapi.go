@@ -149,17 +149,25 @@ var schemas = obj{
 		"area": str("城乡"), "address": str("地址"), "status": str("状态"), "head_name": str("户主姓名"), "members": integer("人数"),
 		"updated_at": str("最后修改")}),
 	"HouseholdList": list("HouseholdRow"),
+	"Supporter": object(obj{"name": str("姓名"), "id_number": str("身份证号（可不填）"), "relation": str("义务人是该成员的什么人（child、spouse、parent …）"),
+		"birth_date": str("出生日期"), "dibao": obj{"type": "boolean", "description": "享受低保"}, "tekun": obj{"type": "boolean", "description": "特困人员"},
+		"disability": nullable(ref("Disability")), "monthly_income": integer("月收入（分）"), "imprisoned": obj{"type": "boolean", "description": "服刑在押"},
+		"incapacitated": obj{"type": "boolean", "description": "无民事行为能力或宣告失踪"}, "valid_from": str("起始日期"), "valid_to": nullable(str("截止日期"))}, "name", "relation"),
+	"ParentStatus": object(obj{"parent": obj{"type": "string", "enum": []string{"father", "mother"}},
+		"status": obj{"type": "string", "enum": []string{"normal", "dead", "missing", "severely_disabled", "seriously_ill", "imprisoned", "detained", "lost_contact"}},
+		"since":  str("该状况开始的日期")}, "parent", "status", "since"),
 }
 
 var pathParam = regexp.MustCompile(`\{([a-z_]+)\}`)
 
 var pathParamDesc = map[string]obj{
-	"code":   str("区划代码：2、4、6、9 或 12 位数字"),
-	"id":     integer("编号"),
-	"year":   integer("四位年份"),
-	"person": integer("成员编号"),
-	"kind":   obj{"type": "string", "enum": []string{"incomes", "assets", "expenses"}},
-	"fact":   integer("记录编号"),
+	"code":      str("区划代码：2、4、6、9 或 12 位数字"),
+	"id":        integer("编号"),
+	"year":      integer("四位年份"),
+	"person":    integer("成员编号"),
+	"kind":      obj{"type": "string", "enum": []string{"incomes", "assets", "expenses"}},
+	"fact":      integer("记录编号"),
+	"supporter": integer("义务人记录编号"),
 }
 
 var errorStatuses = map[int]string{

@@ -523,7 +523,7 @@ func rgFill(t *testing.T, path string, hid int64, person, fact int) string {
 			return fmt.Sprint(person)
 		case "{kind}":
 			return "incomes"
-		case "{fact}":
+		case "{fact}", "{supporter}":
 			return fmt.Sprint(fact)
 		}
 		t.Fatalf("route %s: unknown path parameter %s: add it to rgFill", path, p)
@@ -545,8 +545,12 @@ func rgWriteBody(method, path string) any {
 		return map[string]any{"employment": "farming"}
 	case "POST /households/{id}/{kind}", "PUT /households/{id}/{kind}/{fact}":
 		return map[string]any{"kind": "wage", "amount": 100}
-	case "POST /households/{id}/{kind}/{fact}/end":
+	case "POST /households/{id}/{kind}/{fact}/end", "POST /persons/{person}/supporters/{supporter}/end":
 		return map[string]any{"valid_to": "2025-09-26"}
+	case "POST /persons/{person}/supporters":
+		return map[string]any{"name": "越权登记", "relation": "child"}
+	case "POST /persons/{person}/parent_statuses":
+		return map[string]any{"parent": "father", "status": "imprisoned", "since": "2025-01-01"}
 	}
 	if method == "GET" {
 		return nil
