@@ -31,6 +31,8 @@ func (s *Server) routeHouseholdPages() {
 	s.mux.Handle("POST /staff/households/{id}/members/{person}", s.staff(s.memberChangeSubmit))
 	s.mux.Handle("POST /staff/persons/{person}", s.staff(s.personUpdateSubmit))
 	s.mux.Handle("POST /staff/persons/{person}/reveal", s.staff(s.revealSubmit))
+	s.mux.Handle("POST /staff/persons/{person}/supporters", s.staff(s.supporterSubmit))
+	s.mux.Handle("POST /staff/persons/{person}/parent_statuses", s.staff(s.parentStatusSubmit))
 	s.mux.Handle("POST /staff/households/{id}/facts", s.staff(s.factAddSubmit))
 	s.mux.Handle("POST /staff/households/{id}/{kind}/{fact}/end", s.staff(s.factEndSubmit))
 }
@@ -541,5 +543,55 @@ func (s *Server) importSubmit(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	http.Redirect(w, r, fmt.Sprintf("/staff/jobs/%d", j.ID), http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) supporterSubmit(w http.ResponseWriter, r *http.Request) error {
+	pid, err := pathInt(r, "person", "成员")
+	if err != nil {
+		return err
+	}
+	hid, err := s.db.PersonHouseholdID(r.Context(), pid)
+	if err != nil {
+		return err
+	}
+	_ = r.ParseForm()
+	f := r.PostForm
+	sp := registry.Supporter{Name: f.Get("name"), Relation: f.Get("relation"), Dibao: f.Get("dibao") == "on", Tekun: f.Get("tekun") == "on",
+		Imprisoned: f.Get("imprisoned") == "on", Incapacitated: f.Get("incapacitated") == "on"}
+	if sp.Birth, err = formDate(f, "birth_date"); err != nil {
+		return s.householdFormFail(w, r, hid, err)
+	}
+	if v := strings.TrimSpace(f.Get("monthly_income")); v != "" {
+		if sp.MonthlyIncome, err = minzheng.ParseYuan(v); err != nil {
+			return s.householdFormFail(w, r, hid, minzheng.Invalid("monthly_income", "%s", err.Error()))
+		}
+	}
+	if _, err := s.db.AddSupporter(r.Context(), pid, sp); err != nil {
+		return s.householdFormFail(w, r, hid, err)
+	}
+	redirectFlash(w, r, fmt.Sprintf("/staff/households/%d", hid), "已登记义务人 "+sp.Name)
+	return nil
+}
+
+func (s *Server) parentStatusSubmit(w http.ResponseWriter, r *http.Request) error {
+	pid, err := pathInt(r, "person", "成员")
+	if err != nil {
+		return err
+	}
+	hid, err := s.db.PersonHouseholdID(r.Context(), pid)
+	if err != nil {
+		return err
+	}
+	_ = r.ParseForm()
+	f := r.PostForm
+	ps := registry.ParentStatus{Parent: f.Get("parent"), Status: f.Get("status")}
+	if ps.Since, err = formDate(f, "since"); err != nil {
+		return s.householdFormFail(w, r, hid, err)
+	}
+	if _, err := s.db.AddParentStatus(r.Context(), pid, ps); err != nil {
+		return s.householdFormFail(w, r, hid, err)
+	}
+	redirectFlash(w, r, fmt.Sprintf("/staff/households/%d", hid), "已登记父母情况")
 	return nil
 }
