@@ -17,7 +17,6 @@
 package xlsx
 
 import (
-	"archive/zip"
 	"bufio"
 	"bytes"
 	"encoding/binary"
@@ -56,7 +55,8 @@ const (
 
 	// maxUnzipBytes bounds what an .xlsx may unpack to, against zip bombs.
 	// A million rows of 12 columns unpack to about 1 GiB; excelize's own
-	// default is 16 GiB.
+	// default is 16 GiB. Only the shared strings are unpacked into memory,
+	// within bounds of their own (see stringTable); the sheet is streamed.
 	maxUnzipBytes = 4 << 30
 
 	// sniffBytes is how much of a file is looked at to tell its format
@@ -82,10 +82,6 @@ var (
 	magicPDF = []byte("%PDF-")
 	bomUTF8  = []byte{0xEF, 0xBB, 0xBF}
 
-	// rawValues makes excelize return what the cell holds rather than
-	// what Excel would display (see Reader).
-	rawValues = excelize.Options{RawCellValue: true}
-
 	errClosed = errors.New("xlsx: reader is closed")
 )
 
@@ -96,8 +92,8 @@ var (
 // the header's width, and rows with no content at all are skipped wherever
 // they are, so a clerk's stray blank lines never become errors.
 //
-// Values in a workbook come back as stored, not as displayed
-// (excelize.Options{RawCellValue: true}): text, including an 18-digit ID
+// Values in a workbook come back as stored, not as displayed (what
+// excelize calls RawCellValue): text, including an 18-digit ID
 // typed as text, comes back exactly; a number comes back as Excel stored it
 // ("1234.5" for a cell shown as "1,234.50", "0.12" for "12%"), and a date
 // as its serial day number ("45296"; see SerialDate). The displayed form is
@@ -107,12 +103,19 @@ var (
 // "1.10101199001011E+17", either way: the caller's ID check refuses it and
 // may say why. One tidy-up is made: a decimal with more than 15 significant
 // digits ("0.30000000000000004", left by a formula) is rounded to 15, the
-// most Excel itself computes with or shows.
+// most Excel itself computes with or shows. A formula gives the result
+// Excel last computed, a TRUE/FALSE cell "1" or "0", an error cell its
+// text ("#N/A"); rich text comes back as plain text, without the phonetic
+// guide Excel may keep over Japanese text.
+//
+// The cells of a row share memory with one another and, in a workbook
+// Excel saved, with the workbook's table of text, held while reading: a
+// caller that keeps a few cells long after reading (in a cache, say)
+// should strings.Clone them.
 //
 // A Reader is not safe for concurrent use.
 type Reader struct {
 	path   string
-	sheet  string
 	format string
 	header []string
 	line   int   // row of the row Next last returned; the header's before that
@@ -125,9 +128,7 @@ type Reader struct {
 	folded int // line breaks inside quoted cells of the records read so far
 
 	// XLSX
-	book     *excelize.File
-	rows     *excelize.Rows
-	row      int // rows the iterator has passed, blank ones included
+	xl       sheetRows
 	date1904 bool
 }
 
@@ -137,8 +138,9 @@ type Reader struct {
 // header, give an invalid *minzheng.Error the clerk can act on; a workbook
 // that would unpack to more than 4 GiB gives CodeTooLarge.
 //
-// A workbook's large sheet is unpacked to a temporary file: always Close
-// the Reader.
+// A workbook's first sheet is unzipped as it is read, never whole; only
+// its shared strings (the text of cells, in a file Excel saved) are held
+// in memory. Always Close the Reader.
 func Open(path string) (*Reader, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -189,24 +191,17 @@ func Open(path string) (*Reader, error) {
 }
 
 // Estimate is about how many data rows the file holds, for a progress bar:
-// a workbook's recorded dimension, or a CSV's line breaks (a quick pass over
-// the file, without parsing). It may be off by blank rows and by line
-// breaks inside quoted cells; 0 when it cannot tell.
+// a workbook's recorded dimension or, for a workbook without one (as
+// streamed workbooks are), its size over the size of its first rows; or a
+// CSV's line breaks (a quick pass over the file, without parsing). It may
+// be off by blank rows, rows of unequal length and line breaks inside
+// quoted cells; 0 when it cannot tell.
 func (r *Reader) Estimate() int {
 	if r.format == FormatXLSX {
-		dim, err := r.book.GetSheetDimension(r.sheet)
-		if err != nil {
+		if r.closed {
 			return 0
 		}
-		_, last, ok := strings.Cut(dim, ":")
-		if !ok {
-			return 0
-		}
-		_, row, err := excelize.CellNameToCoordinates(last)
-		if err != nil {
-			return 0
-		}
-		return max(0, row-1)
+		return r.xl.estimate()
 	}
 	f, err := os.Open(r.path)
 	if err != nil {
@@ -223,70 +218,6 @@ func (r *Reader) Estimate() int {
 		}
 	}
 	return max(0, n-1)
-}
-
-// openXLSX opens a workbook through excelize, which reads the zip by
-// random access and unpacks a large sheet to a temporary file, so memory
-// does not grow with the number of rows.
-func openXLSX(path string) (*Reader, error) {
-	if err := checkZip(path); err != nil {
-		return nil, err
-	}
-	book, err := excelize.OpenFile(path, excelize.Options{RawCellValue: true, UnzipSizeLimit: maxUnzipBytes})
-	if err != nil {
-		if book != nil {
-			book.Close()
-		}
-		return nil, fmt.Errorf("xlsx: %w: %v", minzheng.Invalid("file", msgNotSpreadsheet), err)
-	}
-	sheets := book.GetSheetList()
-	if len(sheets) == 0 {
-		book.Close()
-		return nil, minzheng.Invalid("file", msgNotSpreadsheet)
-	}
-	rows, err := book.Rows(sheets[0])
-	if err != nil {
-		book.Close()
-		return nil, fmt.Errorf("xlsx: %w: %v", minzheng.Invalid("file", msgNotSpreadsheet), err)
-	}
-	r := &Reader{format: FormatXLSX, book: book, rows: rows, sheet: sheets[0]}
-	if props, err := book.GetWorkbookProps(); err == nil && props.Date1904 != nil {
-		r.date1904 = *props.Date1904
-	}
-	return r, nil
-}
-
-// checkZip looks at a zip's directory, which costs no unpacking, and turns
-// away zips that are not workbooks (a .docx, a folder of photos) and zips
-// that would unpack to more than maxUnzipBytes.
-func checkZip(path string) error {
-	zr, err := zip.OpenReader(path)
-	if err != nil {
-		return fmt.Errorf("xlsx: %w: %v", minzheng.Invalid("file", msgNotSpreadsheet), err)
-	}
-	defer zr.Close()
-	var total uint64
-	workbook, xlsb := false, false
-	for _, f := range zr.File {
-		total += f.UncompressedSize64
-		switch strings.ToLower(strings.ReplaceAll(f.Name, "\\", "/")) {
-		case "xl/workbook.xml":
-			workbook = true
-		case "xl/workbook.bin":
-			xlsb = true
-		}
-	}
-	if !workbook && xlsb {
-		return minzheng.Invalid("file", msgXLSB)
-	}
-	if !workbook {
-		return minzheng.Invalid("file", msgNotSpreadsheet)
-	}
-	if total > maxUnzipBytes {
-		return &minzheng.Error{Code: minzheng.CodeTooLarge, Field: "file",
-			Message: fmt.Sprintf("工作簿解压后超过 %d GiB，请拆分成几个文件后再导入", maxUnzipBytes>>30)}
-	}
-	return nil
 }
 
 // readHeader reads up to the first row with content and keeps it, trimmed
@@ -396,31 +327,18 @@ func (r *Reader) readRaw() ([]string, int, error) {
 	return r.readCSV()
 }
 
+// readXLSX returns the next row the sheet has. Rows the sheet leaves out
+// are blank and would be skipped anyway.
 func (r *Reader) readXLSX() ([]string, int, error) {
-	if !r.rows.Next() {
-		if err := r.rows.Error(); err != nil {
-			if errors.Is(err, excelize.ErrMaxRows) {
-				r.err = tooManyRows()
-			} else {
-				r.err = fmt.Errorf("xlsx: %w: %v", minzheng.Invalid("file", msgNotSpreadsheet), err)
-			}
-			return nil, 0, r.err
-		}
-		r.err = io.EOF
-		return nil, 0, io.EOF
-	}
-	// Next advances one row number at a time, returning an empty row for
-	// each row the sheet leaves out, so counting calls counts rows.
-	r.row++
-	cells, err := r.rows.Columns(rawValues)
+	cells, row, err := r.xl.next()
 	if err != nil {
-		r.err = fmt.Errorf("xlsx: %w: %v", minzheng.Invalid("file", "工作簿第 %d 行无法读取，文件可能已损坏", r.row), err)
-		return nil, 0, r.err
+		r.err = err
+		return nil, 0, err
 	}
 	for i, c := range cells {
 		cells[i] = tidyNumber(c)
 	}
-	return cells, r.row, nil
+	return cells, row, nil
 }
 
 func tooManyRows() error {
@@ -457,23 +375,15 @@ func (r *Reader) SerialDate(v string) (minzheng.Date, bool) {
 	}
 }
 
-// Close releases the file and the temporary files excelize made for a
-// large sheet. Closing twice is harmless.
+// Close releases the file. Closing twice is harmless.
 func (r *Reader) Close() error {
 	if r.closed {
 		return nil
 	}
 	r.closed = true
 	var err error
-	if r.rows != nil {
-		if e := r.rows.Close(); e != nil && !errors.Is(e, excelize.ErrMaxRows) {
-			err = e
-		}
-	}
-	if r.book != nil {
-		if e := r.book.Close(); e != nil && err == nil {
-			err = e
-		}
+	if r.xl != nil {
+		err = r.xl.close()
 	}
 	if r.file != nil {
 		if e := r.file.Close(); e != nil && err == nil {

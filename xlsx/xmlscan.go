@@ -120,16 +120,20 @@ func (s *xmlScanner) stuck() error {
 // input kind is tokEOF. When text is not nil, the character data before
 // the tag is appended to it, decoded.
 func (s *xmlScanner) next(text *[]byte) error {
-	start := 0
+	start, limit := 0, 0
 	if text != nil {
 		start = len(*text)
+		limit = start + maxTextBytes
 	}
 	for {
-		j := bytes.IndexByte(s.w[s.i:], '<')
+		j := 0
+		if s.i >= len(s.w) || s.w[s.i] != '<' { // tags often follow each other
+			j = bytes.IndexByte(s.w[s.i:], '<')
+		}
 		if j < 0 {
 			if text != nil {
 				*text = append(*text, s.w[s.i:]...)
-				if len(*text) > maxTextBytes {
+				if len(*text) > limit {
 					return errTextTooLong
 				}
 			}
@@ -143,15 +147,15 @@ func (s *xmlScanner) next(text *[]byte) error {
 			}
 			continue
 		}
-		if text != nil {
+		if text != nil && j+len(*text) > start {
 			*text = append(*text, s.w[s.i:s.i+j]...)
 			*text = (*text)[:start+len(unescape((*text)[start:]))]
-			if len(*text) > maxTextBytes {
+			if len(*text) > limit {
 				return errTextTooLong
 			}
 		}
 		s.i += j
-		tag, err := s.markup(text)
+		tag, err := s.markup(text, limit)
 		if err != nil || tag {
 			return err
 		}
@@ -164,7 +168,7 @@ func (s *xmlScanner) next(text *[]byte) error {
 // markup reads the markup at s.w[s.i], a '<'. It reports true for a tag;
 // comments, processing instructions and DOCTYPEs are skipped, and CDATA
 // sections appended to text.
-func (s *xmlScanner) markup(text *[]byte) (bool, error) {
+func (s *xmlScanner) markup(text *[]byte, limit int) (bool, error) {
 	if !s.ensure(2) {
 		return false, s.stuck()
 	}
@@ -183,7 +187,7 @@ func (s *xmlScanner) markup(text *[]byte) (bool, error) {
 			return false, s.skipPast("-->")
 		case bytes.HasPrefix(rest, []byte("<![CDATA[")):
 			s.i += 9
-			return false, s.cdata(text)
+			return false, s.cdata(text, limit)
 		}
 		return false, s.skipDoctype()
 	}
@@ -220,6 +224,9 @@ func (s *xmlScanner) markup(text *[]byte) (bool, error) {
 // tagEnd is the index in b of the '>' that ends a tag, skipping quoted
 // attribute values, or -1.
 func tagEnd(b []byte) int {
+	if len(b) > 0 && b[0] == '/' { // an end tag has no attributes
+		return bytes.IndexByte(b, '>')
+	}
 	for i := 0; i < len(b); i++ {
 		switch c := b[i]; c {
 		case '>':
@@ -276,8 +283,8 @@ func (s *xmlScanner) skipDoctype() error {
 }
 
 // cdata appends a CDATA section's content, after its "<![CDATA[", to
-// text (if not nil) and consumes it through "]]>".
-func (s *xmlScanner) cdata(text *[]byte) error {
+// text (if not nil), up to limit bytes, and consumes it through "]]>".
+func (s *xmlScanner) cdata(text *[]byte, limit int) error {
 	start := 0
 	if text != nil {
 		start = len(*text)
@@ -291,7 +298,7 @@ func (s *xmlScanner) cdata(text *[]byte) error {
 		end = max(end, s.i)
 		if text != nil {
 			*text = append(*text, s.w[s.i:end]...)
-			if len(*text) > maxTextBytes {
+			if len(*text) > limit {
 				return errTextTooLong
 			}
 		}
@@ -333,9 +340,13 @@ func (s *xmlScanner) skip() error {
 // field (text inside child elements is left out), and consumes the
 // element.
 func (s *xmlScanner) elementText(dst []byte) ([]byte, error) {
+	limit := len(dst) + maxTextBytes
 	for {
 		if err := s.next(&dst); err != nil {
 			return dst, err
+		}
+		if len(dst) > limit {
+			return dst, errTextTooLong
 		}
 		switch s.kind {
 		case tokStart:
@@ -370,7 +381,7 @@ func (s *xmlScanner) richText(dst []byte) ([]byte, error) {
 				if dst, err = s.elementText(dst); err != nil {
 					return dst, err
 				}
-				if len(dst) > maxTextBytes {
+				if len(dst)-start > maxTextBytes {
 					return dst, errTextTooLong
 				}
 			case string(s.name) == "r" && !inRun:
@@ -445,8 +456,10 @@ func nextAttr(b []byte) (name, value, rest []byte, ok bool) {
 }
 
 func localName(b []byte) []byte {
-	if i := bytes.IndexByte(b, ':'); i >= 0 {
-		return b[i+1:]
+	for i, c := range b {
+		if c == ':' {
+			return b[i+1:]
+		}
 	}
 	return b
 }
