@@ -421,6 +421,22 @@ func (s *Server) personUpdateSubmit(w http.ResponseWriter, r *http.Request) erro
 			c.Disability = registry.Set(&registry.Disability{Category: cat, Level: n})
 		}
 	}
+	if f.Get("self_care_form") == "1" {
+		var next *registry.SelfCare
+		if f.Get("self_care_none") != "on" {
+			on, err := formDate(f, "self_care_on")
+			if err != nil {
+				return s.householdFormFail(w, r, hid, err)
+			}
+			next = &registry.SelfCare{AssessedOn: on, Unable: f["self_care"]}
+			if next.Unable == nil {
+				next.Unable = []string{}
+			}
+		}
+		if !sameSelfCare(cur.SelfCare, next) {
+			c.SelfCare = registry.Set(next)
+		}
+	}
 	if dd, err := formDate(f, "death_date"); err != nil {
 		return s.householdFormFail(w, r, hid, err)
 	} else if dd != cur.DeathDate {
@@ -594,4 +610,35 @@ func (s *Server) parentStatusSubmit(w http.ResponseWriter, r *http.Request) erro
 	}
 	redirectFlash(w, r, fmt.Sprintf("/staff/households/%d", hid), "已登记父母情况")
 	return nil
+}
+
+// sameSelfCare reports whether two assessments say the same (a blank
+// assessment date in the form means "as recorded").
+func sameSelfCare(a, b *registry.SelfCare) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	if !b.AssessedOn.IsZero() && a.AssessedOn != b.AssessedOn {
+		return false
+	}
+	if len(a.Unable) != len(b.Unable) {
+		return false
+	}
+	for i := range a.Unable {
+		if a.Unable[i] != b.Unable[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func init() {
+	funcs["hasItem"] = func(items []string, code string) bool {
+		for _, it := range items {
+			if it == code {
+				return true
+			}
+		}
+		return false
+	}
 }
