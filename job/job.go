@@ -118,6 +118,25 @@ type Run struct {
 	Job   Job
 	store Store
 	last  time.Time
+	live  *sync.Map // the runner's progress of running jobs, by id
+}
+
+// liveProgress is a running job's progress as last reported, held in
+// memory for the pages that show it.
+type liveProgress struct {
+	done, total int64
+	message     string
+}
+
+// ProgressLive reports progress to the pages without writing it to the
+// database. A job that holds the database's only write connection (a
+// SQLite import, one transaction) reports this way: a progress write would
+// wait for that connection, which waits for the job.
+func (r *Run) ProgressLive(done, total int64, message string) {
+	r.Job.Done, r.Job.Total, r.Job.Message = done, total, message
+	if r.live != nil {
+		r.live.Store(r.Job.ID, liveProgress{done, total, message})
+	}
 }
 
 // Progress records how far the work has come. It writes at most a few
@@ -129,7 +148,7 @@ func (r *Run) Progress(ctx context.Context, done, total int64, message string) e
 		return ctx.Err()
 	}
 	r.last = now
-	r.Job.Done, r.Job.Total, r.Job.Message = done, total, message
+	r.ProgressLive(done, total, message)
 	return r.store.JobProgress(ctx, r.Job.ID, done, total, message, nil)
 }
 
@@ -168,6 +187,8 @@ type Runner struct {
 	Store      Store
 	Poll       time.Duration // how often to look for work when not woken; default 1 s
 	StaleAfter time.Duration // a running job without a heartbeat this long was abandoned; default 30 s
+
+	live sync.Map // id → liveProgress of the jobs this runner is running
 
 	mu       sync.Mutex
 	handlers map[string]Handler
@@ -286,6 +307,20 @@ func (r *Runner) recover(ctx context.Context) error {
 	return nil
 }
 
+// Overlay puts the in-memory progress of a job this runner is running onto
+// j as read from the database.
+func (r *Runner) Overlay(j *Job) {
+	if r == nil || j.Status != Running {
+		return
+	}
+	if v, ok := r.live.Load(j.ID); ok {
+		p := v.(liveProgress)
+		if p.done >= j.Done {
+			j.Done, j.Total, j.Message = p.done, p.total, p.message
+		}
+	}
+}
+
 // Idle returns a channel closed the next time the runner finds the queue
 // empty; tests wait on it.
 func (r *Runner) Idle() <-chan struct{} {
@@ -311,7 +346,8 @@ func (r *Runner) workOne(ctx context.Context) bool {
 		r.finish(ctx, j, Failed, "", "程序中没有这类任务的处理程序："+j.Kind)
 		return true
 	}
-	run := &Run{Job: j, store: r.Store}
+	run := &Run{Job: j, store: r.Store, live: &r.live}
+	defer r.live.Delete(j.ID)
 	jctx := minzheng.WithActor(ctx, j.Actor())
 	stop := r.heartbeat(ctx, j.ID)
 	result, err := safeRun(jctx, h, run)

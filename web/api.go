@@ -941,6 +941,9 @@ func (s *Server) apiJobs(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	for i := range js {
+		s.jobs.Overlay(&js[i])
+	}
 	items := make([]jobJSON, len(js))
 	for i, j := range js {
 		items[i] = toJobJSON(j)
@@ -957,6 +960,7 @@ func (s *Server) apiJob(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.jobs.Overlay(&j)
 	return toJobJSON(j), nil
 }
 

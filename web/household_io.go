@@ -57,8 +57,11 @@ func (s *Server) registerImport() {
 				return nil, err
 			}
 			total := int64(r.Estimate())
+			// Progress stays in memory: on SQLite the import's transaction
+			// holds the only write connection until it ends.
 			rep, err := s.db.ImportHouseholds(ctx, r, p.ValidOnly, p.Filename, func(rows int) error {
-				return run.Progress(ctx, int64(rows), max(total, int64(rows)), fmt.Sprintf("已读取 %d 行", rows))
+				run.ProgressLive(int64(rows), max(total, int64(rows)), fmt.Sprintf("已读取 %d 行", rows))
+				return ctx.Err()
 			})
 			if err != nil {
 				return nil, err

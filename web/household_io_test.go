@@ -7,8 +7,10 @@ import (
 	"mime/multipart"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"minzheng"
 	"minzheng/registry"
@@ -165,3 +167,28 @@ func (f *fixture) file(t *testing.T, path, token string) (int, []byte) {
 
 // must drops the status of a do call, for lines that only want the body.
 func must(status int, v any) any { return v }
+
+// TestLargeImportJob imports more households than the progress step through
+// the job runner: on SQLite the import's transaction holds the only write
+// connection, and progress must not wait for it.
+func TestLargeImportJob(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		tok := f.apiLogin(t, "dxd")
+		var rows [][]string
+		for i := 0; i < 1200; i++ {
+			r := make([]string, len(registry.SheetColumns))
+			idn := string(registry.NewIDNumber("370614", minzheng.NewDate(1940+i%60, time.Month(1+i%12), 1+i%28), i%1000))
+			r[0], r[1], r[4], r[5], r[6] = strconv.Itoa(i), f.village, "批量"+string(rune(0x4e00+i%500)), idn, "户主"
+			rows = append(rows, r)
+		}
+		status, v := f.upload(t, tok, "large.csv", sheetCSV(t, rows), false)
+		if status != http.StatusAccepted {
+			t.Fatalf("upload: %d %v", status, v)
+		}
+		j := f.waitJob(t, tok, int64(jnum(t, jobj(t, v)["id"])))
+		res := jobj(t, j["result"])
+		if j["status"] != "done" || res["committed"] != true || jnum(t, res["written"]) != 1200 {
+			t.Fatalf("job %v", j)
+		}
+	})
+}

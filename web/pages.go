@@ -205,6 +205,9 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
+		for i := range js {
+			s.jobs.Overlay(&js[i])
+		}
 		d.Jobs = js
 	}
 	if auth.Can(a, auth.PermAuditRead) {
@@ -674,6 +677,9 @@ func (s *Server) jobsPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	for i := range js {
+		s.jobs.Overlay(&js[i])
+	}
 	s.render(w, r, "jobs", page{Title: "后台任务", Menu: "jobs", Data: struct {
 		Jobs  []job.Job
 		Total int
@@ -690,6 +696,7 @@ func (s *Server) jobPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	s.jobs.Overlay(&j)
 	s.render(w, r, "job", page{Title: j.Title, Menu: "jobs", Data: toJobView(j)})
 	return nil
 }
@@ -704,6 +711,7 @@ func (s *Server) jobProgress(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	s.jobs.Overlay(&j)
 	s.renderFragment(w, r, "job", "progress", page{Data: toJobView(j)})
 	return nil
 }
