@@ -2,6 +2,7 @@ package registry
 
 import (
 	"encoding/json"
+	"reflect"
 	"strings"
 
 	"minzheng"
@@ -212,4 +213,50 @@ func CheckMember(m NewMember, validFrom, today minzheng.Date) (NewMember, IDNumb
 		return m, "", minzheng.Invalid("valid_from", "生效日期 %s 不能晚于今天", validFrom)
 	}
 	return checkMember(m, "", validFrom, today)
+}
+
+// later applies o to *dst in a version after the one the change starts in,
+// unless that field changed since base (the value the change replaced): a
+// later change of the same field wins. Once a field has changed, it is left
+// alone in every version after too (*stopped).
+func later[T any](o Opt[T], dst *T, base T, stopped *bool) {
+	if !o.Set || *stopped {
+		return
+	}
+	if !reflect.DeepEqual(*dst, base) {
+		*stopped = true
+		return
+	}
+	*dst = o.V
+}
+
+// HouseholdStops tracks, across the later versions, which fields of a
+// household change have met a later change of their own.
+type HouseholdStops [5]bool
+
+// ApplyLater applies the change to a version after the one it starts in;
+// base is the version it replaced at its start.
+func (c HouseholdChange) ApplyLater(f *HouseholdFacts, base HouseholdFacts, s *HouseholdStops) {
+	later(c.Region, &f.Region, base.Region, &s[0])
+	later(c.Area, &f.Area, base.Area, &s[1])
+	later(c.Address, &f.Address, base.Address, &s[2])
+	later(c.Status, &f.Status, base.Status, &s[3])
+	later(c.Bank, &f.Bank, base.Bank, &s[4])
+}
+
+// PersonStops tracks the fields of a person change that met a later change.
+type PersonStops [10]bool
+
+// ApplyLater applies the change to a version after the one it starts in.
+func (c PersonChange) ApplyLater(p *PersonFacts, base PersonFacts, s *PersonStops) {
+	later(c.Name, &p.Name, base.Name, &s[0])
+	later(c.Phone, &p.Phone, base.Phone, &s[1])
+	later(c.HukouRegion, &p.HukouRegion, base.HukouRegion, &s[2])
+	later(c.Disability, &p.Disability, base.Disability, &s[3])
+	later(c.SeriousIllness, &p.SeriousIllness, base.SeriousIllness, &s[4])
+	later(c.SelfCare, &p.SelfCare, base.SelfCare, &s[5])
+	later(c.Schooling, &p.Schooling, base.Schooling, &s[6])
+	later(c.Employment, &p.Employment, base.Employment, &s[7])
+	later(c.Marital, &p.Marital, base.Marital, &s[8])
+	later(c.DeathDate, &p.DeathDate, base.DeathDate, &s[9])
 }

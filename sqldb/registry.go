@@ -199,7 +199,12 @@ func (tx *Tx) upsertPerson(ctx context.Context, a minzheng.Actor, hid int64, reg
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id_number) DO NOTHING RETURNING id`,
 		string(id), reverse(string(id)), m.Name, id.Sex(), id.Birth(), hid, m.Relation, string(reg),
 		disabilityCategory(m.Disability), disabilityLevel(m.Disability), nullDate(m.DeathDate), now, now).Scan(&pid)
+	facts := m.PersonFacts
 	if errors.Is(err, sql.ErrNoRows) {
+		// A person the registry knows, in no household now, rejoins one:
+		// not from before they left their last one, and keeping what is
+		// known of them (a move does not erase a disability); what the
+		// caller gives is laid over it.
 		var cur sql.NullInt64
 		if err := tx.QueryRow(ctx, `SELECT id, household_id FROM persons WHERE id_number = ?`, string(id)).Scan(&pid, &cur); err != nil {
 			return 0, fmt.Errorf("sqldb: person: %w", err)
@@ -207,16 +212,34 @@ func (tx *Tx) upsertPerson(ctx context.Context, a minzheng.Actor, hid int64, reg
 		if cur.Valid {
 			return 0, tx.db.memberConflict(ctx, tx, id, cur.Int64)
 		}
+		var left *minzheng.Date
+		if err := tx.QueryRow(ctx, `SELECT MAX(valid_to) FROM memberships WHERE person_id = ? AND superseded_at IS NULL`, pid).Scan(&left); err != nil {
+			return 0, fmt.Errorf("sqldb: person's memberships: %w", err)
+		}
+		if left != nil && from < *left {
+			return 0, minzheng.Invalid("valid_from", "%s 自 %s 起才离开原来的家庭，入户日期不能更早", m.Name, *left)
+		}
+		vs, err := tx.personVersions(ctx, pid)
+		if err != nil {
+			return 0, err
+		}
+		if n := len(vs); n > 0 {
+			last := vs[n-1]
+			if from < last.validFrom {
+				return 0, minzheng.Invalid("valid_from", "%s 自 %s 起已有记录，入户日期不能更早", m.Name, last.validFrom)
+			}
+			facts = overlay(last.facts, m.PersonFacts)
+		}
 		if _, err := tx.Exec(ctx, `UPDATE persons SET name = ?, household_id = ?, relation = ?, region_code = ?,
 			disability_category = ?, disability_level = ?, death_date = ?, updated_at = ? WHERE id = ?`,
-			m.Name, hid, m.Relation, string(reg), disabilityCategory(m.Disability), disabilityLevel(m.Disability),
-			nullDate(m.DeathDate), now, pid); err != nil {
+			facts.Name, hid, m.Relation, string(reg), disabilityCategory(facts.Disability), disabilityLevel(facts.Disability),
+			nullDate(facts.DeathDate), now, pid); err != nil {
 			return 0, fmt.Errorf("sqldb: update person: %w", err)
 		}
 	} else if err != nil {
 		return 0, fmt.Errorf("sqldb: insert person: %w", err)
 	}
-	if err := tx.insertPersonVersion(ctx, a, pid, from, m.PersonFacts); err != nil {
+	if err := tx.insertPersonVersion(ctx, a, pid, from, facts); err != nil {
 		return 0, err
 	}
 	if _, err := tx.Exec(ctx, `INSERT INTO memberships (household_id, person_id, relation, valid_from, recorded_at, recorded_by)
@@ -229,16 +252,59 @@ func (tx *Tx) upsertPerson(ctx context.Context, a minzheng.Actor, hid int64, reg
 	return pid, nil
 }
 
+// overlay is what is known of a person with what a caller gives on top:
+// every field given (not empty) replaces the known one.
+func overlay(known, given registry.PersonFacts) registry.PersonFacts {
+	out := known
+	if given.Name != "" {
+		out.Name = given.Name
+	}
+	if given.Phone != "" {
+		out.Phone = given.Phone
+	}
+	if given.HukouRegion != "" {
+		out.HukouRegion = given.HukouRegion
+	}
+	if given.Disability != nil {
+		out.Disability = given.Disability
+	}
+	if given.SeriousIllness != "" {
+		out.SeriousIllness = given.SeriousIllness
+	}
+	if given.SelfCare != nil {
+		out.SelfCare = given.SelfCare
+	}
+	if given.Schooling != "" {
+		out.Schooling = given.Schooling
+	}
+	if given.Employment != "" {
+		out.Employment = given.Employment
+	}
+	if given.Marital != "" {
+		out.Marital = given.Marital
+	}
+	if !given.DeathDate.IsZero() {
+		out.DeathDate = given.DeathDate
+	}
+	return out
+}
+
 // memberConflict is the 409 for an ID number already in an active
-// household, naming that household.
+// household, naming that household — with its head and village only when
+// the actor may see them, so the answer does not tell a stranger who lives
+// where.
 func (db *DB) memberConflict(ctx context.Context, tx *Tx, id registry.IDNumber, hid int64) error {
 	var head, reg string
 	if hid == 0 {
 		_ = tx.QueryRow(ctx, `SELECT household_id FROM persons WHERE id_number = ?`, string(id)).Scan(&hid)
 	}
 	_ = tx.QueryRow(ctx, `SELECT head_name, region_code FROM households WHERE id = ?`, hid).Scan(&head, &reg)
+	where := fmt.Sprintf("第 %d 户（户主 %s，区划 %s）", hid, head, reg)
+	if a, err := actor(ctx); err != nil || !region.ActorRegion(a).Contains(region.Code(reg)) {
+		where = fmt.Sprintf("您辖区外的第 %d 户", hid)
+	}
 	return &minzheng.Error{Code: minzheng.CodeConflict, Field: "id_number",
-		Message: fmt.Sprintf("身份证号 %s 已在第 %d 户（户主 %s，区划 %s）中：一人只能属于一个在册家庭，请先办理迁出", id.Masked(), hid, head, reg)}
+		Message: fmt.Sprintf("身份证号 %s 已在%s中：一人只能属于一个在册家庭，请先办理迁出", id.Masked(), where)}
 }
 
 func disabilityCategory(d *registry.Disability) any {

@@ -203,9 +203,10 @@ func (db *DB) readFacts(ctx context.Context, id int64, d minzheng.Date, h *regis
 		x.Amount, x.PersonID = minzheng.Fen(amount), pid.Int64
 		if m := byPerson[x.PersonID]; m != nil {
 			m.Incomes = append(m.Incomes, x)
-		} else {
+		} else if x.PersonID == 0 {
 			h.Incomes = append(h.Incomes, x)
-		}
+		} // else: a person's who is no longer a member that day
+
 	}
 	rows.Close()
 	rows, err = db.Query(ctx, `SELECT id, person_id, kind, value, description, valid_from, valid_to
@@ -224,9 +225,10 @@ func (db *DB) readFacts(ctx context.Context, id int64, d minzheng.Date, h *regis
 		x.Value, x.PersonID = minzheng.Fen(value), pid.Int64
 		if m := byPerson[x.PersonID]; m != nil {
 			m.Assets = append(m.Assets, x)
-		} else {
+		} else if x.PersonID == 0 {
 			h.Assets = append(h.Assets, x)
-		}
+		} // else: a person's who is no longer a member that day
+
 	}
 	rows.Close()
 	rows, err = db.Query(ctx, `SELECT id, person_id, kind, amount, note, valid_from, valid_to
@@ -245,9 +247,10 @@ func (db *DB) readFacts(ctx context.Context, id int64, d minzheng.Date, h *regis
 		x.Amount, x.PersonID = minzheng.Fen(amount), pid.Int64
 		if m := byPerson[x.PersonID]; m != nil {
 			m.Expenses = append(m.Expenses, x)
-		} else {
+		} else if x.PersonID == 0 {
 			h.Expenses = append(h.Expenses, x)
-		}
+		} // else: a person's who is no longer a member that day
+
 	}
 	return rows.Err()
 }

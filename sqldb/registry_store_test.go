@@ -471,7 +471,7 @@ func TestRegistryAsOf(t *testing.T) {
 		err = w.db.UpdateHousehold(w.dxd, id, registry.HouseholdChange{ValidFrom: regDate(2024, 2, 1), Address: registry.Set("x")})
 		regWantErr(t, err, "invalid", "valid_from", "生效日期 2024-02-01 早于该户建档日期 2024-03-01")
 		err = w.db.UpdatePerson(w.dxd, headPID, registry.PersonChange{ValidFrom: regDate(2024, 2, 1), Employment: registry.Set("farming")})
-		regWantErr(t, err, "invalid", "valid_from", "生效日期 2024-02-01 早于该成员最早的记录 2024-03-01")
+		regWantErr(t, err, "invalid", "valid_from", "生效日期 2024-02-01 早于该成员加入本户的日期 2024-03-01")
 	})
 }
 

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"strconv"
 
 	"minzheng"
@@ -92,6 +93,10 @@ func (db *DB) UpdateHousehold(ctx context.Context, hid int64, c registry.Househo
 			return minzheng.Invalid("valid_from", "生效日期 %s 早于该户建档日期 %s", c.ValidFrom, vs[0].validFrom)
 		}
 		before := vs[len(vs)-1].facts
+		if before.Status == registry.StatusClosed && c.Status.Set {
+			// Closing ended the memberships; undoing that is a new record.
+			return minzheng.Invalid("status", "该户已注销，状态不能再改；如家庭仍在，请重新建立家庭档案")
+		}
 		now := At(db.now())
 		write := func(from minzheng.Date, f registry.HouseholdFacts) error {
 			b := registry.Bank{}
@@ -107,27 +112,38 @@ func (db *DB) UpdateHousehold(ctx context.Context, hid int64, c registry.Househo
 			_, err := tx.Exec(ctx, `UPDATE household_versions SET superseded_at = ? WHERE id = ?`, now, id)
 			return err
 		}
+		base := vs[at].facts
+		var stops registry.HouseholdStops
+		after := before
 		for i := at; i < len(vs); i++ {
 			v := vs[i]
 			f := v.facts
-			c.Apply(&f)
 			from := v.validFrom
 			if i == at {
+				c.Apply(&f)
 				from = c.ValidFrom
 				if v.validFrom == c.ValidFrom {
 					if err := supersede(v.id); err != nil {
 						return err
 					}
 				}
-			} else if err := supersede(v.id); err != nil {
-				return err
+			} else {
+				// A later version keeps what was changed in it since.
+				c.ApplyLater(&f, base, &stops)
+				if reflect.DeepEqual(f, v.facts) {
+					continue
+				}
+				if err := supersede(v.id); err != nil {
+					return err
+				}
 			}
 			if err := write(from, f); err != nil {
 				return err
 			}
+			if i == len(vs)-1 {
+				after = f
+			}
 		}
-		after := before
-		c.Apply(&after)
 		if _, err := tx.Exec(ctx, `UPDATE households SET region_code = ?, area = ?, address = ?, status = ?, updated_at = ? WHERE id = ?`,
 			after.Region, after.Area, after.Address, after.Status, now, hid); err != nil {
 			return err
@@ -137,7 +153,7 @@ func (db *DB) UpdateHousehold(ctx context.Context, hid int64, c registry.Househo
 				return err
 			}
 		}
-		if c.Status.Set && c.Status.V == registry.StatusClosed && before.Status != registry.StatusClosed {
+		if c.Status.Set && c.Status.V == registry.StatusClosed {
 			// A closed household has no members from that day on.
 			if err := tx.endMemberships(ctx, a, hid, 0, c.ValidFrom); err != nil {
 				return err
@@ -289,6 +305,16 @@ func (db *DB) UpdatePerson(ctx context.Context, pid int64, c registry.PersonChan
 	if err := c.Check(cur, idn.Birth(), db.today()); err != nil {
 		return err
 	}
+	// A household edits its member's story only from the day the member
+	// joined it: earlier days belong to the household they were in then.
+	var joined minzheng.Date
+	if err := db.QueryRow(ctx, `SELECT MAX(valid_from) FROM memberships WHERE person_id = ? AND household_id = ? AND superseded_at IS NULL`,
+		pid, hid).Scan(&joined); err != nil {
+		return fmt.Errorf("sqldb: membership: %w", err)
+	}
+	if c.ValidFrom < joined {
+		return minzheng.Invalid("valid_from", "生效日期 %s 早于该成员加入本户的日期 %s", c.ValidFrom, joined)
+	}
 	var reg string
 	_ = db.QueryRow(ctx, `SELECT region_code FROM households WHERE id = ?`, hid).Scan(&reg)
 	return db.InTx(ctx, func(tx *Tx) error {
@@ -302,13 +328,22 @@ func (db *DB) UpdatePerson(ctx context.Context, pid int64, c registry.PersonChan
 		}
 		now := At(db.now())
 		before := vs[len(vs)-1].facts
+		base := vs[at].facts
+		var stops registry.PersonStops
+		after := before
 		for i := at; i < len(vs); i++ {
 			v := vs[i]
 			f := v.facts
-			c.Apply(&f)
 			from := v.validFrom
 			if i == at {
+				c.Apply(&f)
 				from = c.ValidFrom
+			} else {
+				// A later version keeps what was changed in it since.
+				c.ApplyLater(&f, base, &stops)
+				if reflect.DeepEqual(f, v.facts) {
+					continue
+				}
 			}
 			if i > at || v.validFrom == c.ValidFrom {
 				if _, err := tx.Exec(ctx, `UPDATE person_versions SET superseded_at = ? WHERE id = ?`, now, v.id); err != nil {
@@ -318,9 +353,10 @@ func (db *DB) UpdatePerson(ctx context.Context, pid int64, c registry.PersonChan
 			if err := tx.insertPersonVersion(ctx, a, pid, from, f); err != nil {
 				return err
 			}
+			if i == len(vs)-1 {
+				after = f
+			}
 		}
-		after := before
-		c.Apply(&after)
 		if _, err := tx.Exec(ctx, `UPDATE persons SET name = ?, disability_category = ?, disability_level = ?, death_date = ?,
 			updated_at = ? WHERE id = ?`, after.Name, disabilityCategory(after.Disability), disabilityLevel(after.Disability),
 			nullDate(after.DeathDate), now, pid); err != nil {
@@ -370,6 +406,13 @@ func (db *DB) AddMember(ctx context.Context, hid int64, m registry.NewMember, id
 		}
 		if n >= registry.MaxMembers {
 			return minzheng.Invalid("members", "一户最多 %d 位成员", registry.MaxMembers)
+		}
+		var created minzheng.Date
+		if err := tx.QueryRow(ctx, `SELECT MIN(valid_from) FROM household_versions WHERE household_id = ? AND superseded_at IS NULL`, hid).Scan(&created); err != nil {
+			return err
+		}
+		if validFrom < created {
+			return minzheng.Invalid("valid_from", "入户日期 %s 早于该户建档的日期 %s", validFrom, created)
 		}
 		if m.Relation == "head" {
 			var heads int
