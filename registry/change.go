@@ -212,7 +212,11 @@ func CheckMember(m NewMember, validFrom, today minzheng.Date) (NewMember, IDNumb
 	if validFrom > today {
 		return m, "", minzheng.Invalid("valid_from", "生效日期 %s 不能晚于今天", validFrom)
 	}
-	return checkMember(m, "", validFrom, today)
+	m, id, err := checkMember(m, "", validFrom, today)
+	if err == nil && validFrom < id.Birth() {
+		err = minzheng.Invalid("valid_from", "%s生于 %s，入户日期 %s 不能早于此", m.Name, id.Birth(), validFrom)
+	}
+	return m, id, err
 }
 
 // later applies o to *dst in a version after the one the change starts in,

@@ -108,6 +108,9 @@ func (h NewHousehold) Check(today minzheng.Date) (CheckedHousehold, error) {
 		if m.Relation == "head" {
 			heads++
 		}
+		if c.ValidFrom < id.Birth() {
+			return c, minzheng.Invalid("valid_from", "%s生于 %s，建档生效日期 %s 不能早于此", who, id.Birth(), c.ValidFrom)
+		}
 		c.Members[i] = m
 	}
 	if heads != 1 {

@@ -284,3 +284,22 @@ func (db *DB) JobCounts(ctx context.Context) (map[string]int, error) {
 	}
 	return out, rows.Err()
 }
+
+// ActiveJobParams lists the parameters of the queued and running jobs of a
+// kind: what files a restart must keep.
+func (db *DB) ActiveJobParams(ctx context.Context, kind string) ([]string, error) {
+	rows, err := db.Query(ctx, `SELECT params FROM jobs WHERE kind = ? AND status IN (?, ?)`, kind, string(job.Queued), string(job.Running))
+	if err != nil {
+		return nil, fmt.Errorf("sqldb: active jobs: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var p string
+		if err := rows.Scan(&p); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}

@@ -32,7 +32,8 @@ func (db *DB) ExportHouseholds(ctx context.Context, f HouseholdFilter, fn func(r
 	rows, err := db.Query(ctx, `SELECT h.id, h.region_code, h.area, h.address, p.name, p.id_number, p.relation,
 		v.phone, v.disability_category, v.disability_level, v.disability_cert, v.serious_illness, v.schooling, v.employment, v.marital,
 		(SELECT COALESCE(SUM(CASE i.period WHEN 'year' THEN i.amount / 12 ELSE i.amount END), 0) FROM incomes i
-		  WHERE i.household_id = h.id AND i.person_id = p.id AND i.valid_to IS NULL AND i.superseded_at IS NULL),
+		  WHERE i.household_id = h.id AND i.person_id = p.id AND i.valid_from <= ? AND (i.valid_to IS NULL OR i.valid_to > ?)
+		  AND i.superseded_at IS NULL),
 		hv.bank_name, hv.bank_account, hv.bank_holder
 		FROM households h
 		JOIN persons p ON p.household_id = h.id
@@ -40,7 +41,7 @@ func (db *DB) ExportHouseholds(ctx context.Context, f HouseholdFilter, fn func(r
 		  ORDER BY v2.valid_from DESC, v2.id DESC LIMIT 1)
 		JOIN household_versions hv ON hv.id = (SELECT h2.id FROM household_versions h2 WHERE h2.household_id = h.id AND h2.superseded_at IS NULL
 		  ORDER BY h2.valid_from DESC, h2.id DESC LIMIT 1)`+w+`
-		ORDER BY h.id, CASE p.relation WHEN 'head' THEN 0 ELSE 1 END, p.id`, args...)
+		ORDER BY h.id, CASE p.relation WHEN 'head' THEN 0 ELSE 1 END, p.id`, append([]any{db.today(), db.today()}, args...)...)
 	if err != nil {
 		return 0, fmt.Errorf("sqldb: export: %w", err)
 	}

@@ -300,6 +300,12 @@ func householdWhere(f HouseholdFilter) (string, []any, error) {
 		where = append(where, "EXISTS (SELECT 1 FROM persons d WHERE d.household_id = h.id AND d.disability_category IS NOT NULL)")
 	}
 	q := strings.TrimSpace(f.Q)
+	if len(q) == 15 && idSearch.MatchString(q) {
+		// An old 15-digit number is stored upgraded to 18 digits.
+		if id, err := registry.ParseIDNumber(q, 0, "q"); err == nil {
+			q = string(id)
+		}
+	}
 	if q != "" {
 		pcond, pargs := InRegion("p.region_code", f.Region)
 		switch {

@@ -91,7 +91,7 @@ func newFixture(t *testing.T, db *sqldb.DB, clk *minzheng.FixedClock) *fixture {
 		t.Fatalf("calendar: %v", err)
 	}
 	runner := &job.Runner{Store: db, Poll: 20 * time.Millisecond}
-	srv, err := New(Config{DB: db, Calendar: book, Jobs: runner, Clock: clk, Hasher: auth.TestHasher, Version: "test"})
+	srv, err := New(Config{DB: db, Calendar: book, Jobs: runner, Clock: clk, Hasher: auth.TestHasher, Version: "test", DataDir: t.TempDir()})
 	if err != nil {
 		t.Fatalf("web.New: %v", err)
 	}

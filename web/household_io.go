@@ -218,3 +218,38 @@ func (s *Server) writeExport(w http.ResponseWriter, r *http.Request) error {
 	}
 	return xw.Close()
 }
+
+// CleanUploads removes uploaded files no queued or running import needs:
+// those left by imports that ended with the program (killed, restarted).
+// They hold whole ID numbers, so they must not linger. Call it after the
+// job runner has recovered its jobs.
+func (s *Server) CleanUploads(ctx context.Context) error {
+	dir, err := s.uploadDir()
+	if err != nil {
+		return err
+	}
+	params, err := s.db.ActiveJobParams(minzheng.WithActor(ctx, minzheng.System("uploads")), kindHouseholdImport)
+	if err != nil {
+		return err
+	}
+	keep := map[string]bool{}
+	for _, p := range params {
+		var ip importParams
+		if jsonUnmarshal(p, &ip) == nil {
+			keep[ip.Path] = true
+		}
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		path := filepath.Join(dir, e.Name())
+		if strings.HasPrefix(e.Name(), "import-") && !keep[path] {
+			if err := os.Remove(path); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

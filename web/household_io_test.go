@@ -6,6 +6,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -189,6 +190,27 @@ func TestLargeImportJob(t *testing.T) {
 		res := jobj(t, j["result"])
 		if j["status"] != "done" || res["committed"] != true || jnum(t, res["written"]) != 1200 {
 			t.Fatalf("job %v", j)
+		}
+	})
+}
+
+// TestCleanUploads: a restart removes uploads no queued or running import
+// needs (they hold whole ID numbers).
+func TestCleanUploads(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		dir, err := f.srv.uploadDir()
+		if err != nil {
+			t.Fatal(err)
+		}
+		stale := dir + "/import-stale"
+		if err := os.WriteFile(stale, []byte("x"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.srv.CleanUploads(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := os.Stat(stale); !os.IsNotExist(err) {
+			t.Fatalf("the stale upload is still there: %v", err)
 		}
 	})
 }

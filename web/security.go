@@ -5,12 +5,17 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
+	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 
 	"minzheng"
 	"minzheng/auth"
 )
+
+// maxForm is the largest ordinary form a page may post.
+const maxForm = 1 << 20
 
 const (
 	sessionCookie = "mz_session"
@@ -110,9 +115,26 @@ func (s *Server) checkCSRF(h http.Handler) http.Handler {
 			h.ServeHTTP(w, r)
 			return
 		}
+		// Bound the body before anything reads it: a form is small, an
+		// upload at most maxUpload. Reading the token parses the body, and
+		// a multipart body is kept on disk past 32 MiB, so the bound must
+		// come first.
+		limit := int64(maxForm)
+		if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+			limit = maxUpload
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		c, err := r.Cookie(csrfCookie)
 		sent := r.Header.Get(csrfHeader)
 		if sent == "" {
+			if perr := r.ParseMultipartForm(32 << 20); perr != nil && !errors.Is(perr, http.ErrNotMultipart) {
+				var tooBig *http.MaxBytesError
+				if errors.As(perr, &tooBig) {
+					s.renderError(w, r, &minzheng.Error{Code: minzheng.CodeTooLarge, Field: "file",
+						Message: fmt.Sprintf("提交的内容太大，不能超过 %d MB", limit>>20)})
+					return
+				}
+			}
 			sent = r.PostFormValue(csrfField)
 		}
 		if err != nil || len(c.Value) < 32 || subtle.ConstantTimeCompare([]byte(c.Value), []byte(sent)) != 1 {

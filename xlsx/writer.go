@@ -165,7 +165,7 @@ func (wr *Writer) Write(row []string) error {
 		if len(row) < wr.width {
 			row = append(append(make([]string, 0, wr.width), row...), make([]string, wr.width-len(row))...)
 		}
-		if err := wr.csv.Write(row); err != nil {
+		if err := wr.csv.Write(defuse(row)); err != nil {
 			return fmt.Errorf("xlsx: write csv: %w", err)
 		}
 		wr.rows = n
@@ -337,4 +337,31 @@ func displayWidth(s string) int {
 		}
 	}
 	return max(best, cur)
+}
+
+// defuse keeps a CSV cell that starts like a formula (=, +, -, @, a tab or a
+// carriage return) from being run when the file is opened in a spreadsheet:
+// a leading apostrophe makes it text (OWASP's advice on CSV injection). A
+// cell that is just a negative number is left as it is. The .xlsx writer
+// needs no such care: its cells are text, never formulas.
+func defuse(row []string) []string {
+	var out []string
+	for i, c := range row {
+		if c == "" || !strings.ContainsRune("=+-@\t\r", rune(c[0])) || isNumber(c) {
+			continue
+		}
+		if out == nil {
+			out = append([]string(nil), row...)
+		}
+		out[i] = "'" + c
+	}
+	if out == nil {
+		return row
+	}
+	return out
+}
+
+func isNumber(s string) bool {
+	_, err := strconv.ParseFloat(s, 64)
+	return err == nil
 }

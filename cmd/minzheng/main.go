@@ -555,6 +555,9 @@ func cmdServe(ctx context.Context, args []string, out io.Writer, demo bool) erro
 	if err := runner.Start(ctx); err != nil {
 		return err
 	}
+	if err := srv.CleanUploads(ctx); err != nil {
+		slog.Error("clean uploads", "err", err)
+	}
 	go reloadCalendar(ctx, db, book)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
