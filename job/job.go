@@ -47,23 +47,25 @@ func (s Status) Chinese() string {
 
 // Job is one piece of background work.
 type Job struct {
-	ID          int64
-	Kind        string
-	Title       string // Chinese, e.g. "校验操作日志"
-	Status      Status
-	Region      string // the region the work is about; the job acts inside it only
-	Params      string // JSON
-	Checkpoint  string // JSON the handler saved to resume from; "" when none
-	Result      string // JSON the handler returned
-	Done, Total int64
-	Message     string // the last progress message, Chinese
-	Error       string // Chinese, when failed
-	Attempts    int
-	CreatedBy   string
-	CreatedAt   time.Time
-	StartedAt   time.Time
-	FinishedAt  time.Time
-	HeartbeatAt time.Time
+	ID            int64
+	Kind          string
+	Title         string // Chinese, e.g. "校验操作日志"
+	Status        Status
+	Region        string // the region the work is about; the job acts inside it only
+	Params        string // JSON
+	Checkpoint    string // JSON the handler saved to resume from; "" when none
+	Result        string // JSON the handler returned
+	Done, Total   int64
+	Message       string // the last progress message, Chinese
+	Error         string // Chinese, when failed
+	Attempts      int
+	CreatedBy     string // username of whoever started it
+	CreatedByID   int64  // their account; 0 for the system
+	CreatedByRole string
+	CreatedAt     time.Time
+	StartedAt     time.Time
+	FinishedAt    time.Time
+	HeartbeatAt   time.Time
 }
 
 // Percent is the progress in whole percent (0 when the total is unknown).
@@ -78,8 +80,14 @@ func (j Job) Percent() int {
 	return max(0, min(p, 100))
 }
 
-// Actor is who a job acts as: the system, bound to the job's region.
+// Actor is who a job acts as: the account that started it, within the
+// job's region, so that what the job writes is recorded as that clerk's
+// work and limited to that clerk's rights; the system, bound to the job's
+// region, for jobs the program starts itself.
 func (j Job) Actor() minzheng.Actor {
+	if j.CreatedByID != 0 {
+		return minzheng.Actor{UserID: j.CreatedByID, Username: j.CreatedBy, Role: j.CreatedByRole, Region: j.Region}
+	}
 	return minzheng.Actor{Username: "system:job#" + strconv.FormatInt(j.ID, 10), Role: "system", Region: j.Region}
 }
 

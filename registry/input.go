@@ -128,6 +128,39 @@ func (h NewHousehold) Check(today minzheng.Date) (CheckedHousehold, error) {
 	return c, nil
 }
 
+// CheckAll is Check, but answers every problem it can find rather than the
+// first: the household's own and each member's. An import's report lists
+// every bad row, not just the first of each household.
+func (h NewHousehold) CheckAll(today minzheng.Date) (CheckedHousehold, []error) {
+	c, err := h.Check(today)
+	if err == nil {
+		return c, nil
+	}
+	var errs []error
+	seen := map[string]bool{}
+	add := func(e error) {
+		if !seen[e.Error()] {
+			seen[e.Error()] = true
+			errs = append(errs, e)
+		}
+	}
+	add(err)
+	from := h.ValidFrom
+	if from.IsZero() {
+		from = today
+	}
+	for i, m := range h.Members {
+		who := fmt.Sprintf("第 %d 位成员", i+1)
+		if m.Name != "" {
+			who += "（" + strings.TrimSpace(m.Name) + "）"
+		}
+		if _, _, merr := checkMember(m, fmt.Sprintf("members[%d].", i), from, today); merr != nil {
+			add(prefix(merr, who))
+		}
+	}
+	return c, errs
+}
+
 // checkMember validates one member; f prefixes the field names
 // ("members[1]." in a household, "" alone).
 func checkMember(m NewMember, f string, validFrom, today minzheng.Date) (NewMember, IDNumber, error) {

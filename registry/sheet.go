@@ -65,6 +65,7 @@ type SheetHousehold struct {
 	Cells    [][]string
 	House    NewHousehold
 	Problems []RowError // problems found while reading the cells
+	overflow bool       // more rows than a household may have
 }
 
 // codeOf reads a cell as a code of l, accepting the Chinese name too.
@@ -156,6 +157,25 @@ func ReadSheet(rows Rows, fn func(SheetHousehold) error) error {
 				cur.House.Bank = &Bank{Name: cells[colBank], Account: cells[colAccount], Holder: cells[colHolder]}
 			}
 		}
+		if len(cur.Rows) >= MaxMembers {
+			// A household of more than 30 rows is wrong, however many more
+			// there are; they are counted, not kept.
+			if !cur.overflow {
+				cur.overflow = true
+				cur.problem(line, colKey, key, fmt.Sprintf("一户最多 %d 位成员，户号 %s 从本行起的成员未读入", MaxMembers, key))
+			}
+			continue
+		}
+		if len(cur.Rows) > 0 {
+			// The household's own cells may be repeated on its other rows,
+			// or left blank there, but not contradicted.
+			first := cur.Cells[0]
+			for _, col := range []int{colRegion, colArea, colAddress, colBank, colAccount, colHolder} {
+				if v := strings.TrimSpace(cells[col]); v != "" && v != strings.TrimSpace(first[col]) {
+					cur.problem(line, col, cells[col], fmt.Sprintf("同一户的%s应与第 %d 行相同", SheetColumns[col], cur.Rows[0]))
+				}
+			}
+		}
 		cur.Rows = append(cur.Rows, line)
 		cur.Cells = append(cur.Cells, append([]string(nil), cells...))
 		cur.House.Members = append(cur.House.Members, cur.member(line, cells))
@@ -233,10 +253,15 @@ func (h SheetHousehold) ErrorAt(err error) RowError {
 		i = 0
 	}
 	name := e.Field[strings.LastIndex(e.Field, ".")+1:]
-	col = map[string]string{"region": "村居代码", "area": "城乡", "address": "地址", "name": "姓名", "id_number": "身份证号",
-		"relation": "与户主关系", "phone": "电话", "category": "残疾类别", "level": "残疾等级", "certificate": "残疾证号",
-		"serious_illness": "重病", "schooling": "就学", "employment": "就业", "marital": "婚姻", "amount": "月收入（元）",
-		"kind": "收入类别", "account": "银行账号", "holder": "户名", "members": "与户主关系"}[name]
+	if c, ok := map[string]string{"bank.name": "开户银行", "bank.account": "银行账号", "bank.holder": "户名"}[e.Field]; ok {
+		name, col = "", c
+	}
+	if name != "" {
+		col = map[string]string{"region": "村居代码", "area": "城乡", "address": "地址", "name": "姓名", "id_number": "身份证号",
+			"relation": "与户主关系", "phone": "电话", "category": "残疾类别", "level": "残疾等级", "certificate": "残疾证号",
+			"serious_illness": "重病", "schooling": "就学", "employment": "就业", "marital": "婚姻", "amount": "月收入（元）",
+			"kind": "收入类别", "account": "银行账号", "holder": "户名", "members": "与户主关系"}[name]
+	}
 	value := ""
 	for j, c := range SheetColumns {
 		if c == col && i < len(h.Cells) && j < len(h.Cells[i]) {

@@ -22,14 +22,14 @@ func init() {
 }
 
 const jobColumns = `id, kind, title, status, region_code, params, checkpoint, result, done, total, message, error,
-	attempts, created_by, created_at, started_at, finished_at, heartbeat_at`
+	attempts, created_by, created_by_id, created_by_role, created_at, started_at, finished_at, heartbeat_at`
 
 func scanJob(row interface{ Scan(...any) error }) (job.Job, error) {
 	var j job.Job
 	var status string
 	var created, started, finished, heartbeat Instant
 	err := row.Scan(&j.ID, &j.Kind, &j.Title, &status, &j.Region, &j.Params, &j.Checkpoint, &j.Result, &j.Done, &j.Total,
-		&j.Message, &j.Error, &j.Attempts, &j.CreatedBy, &created, &started, &finished, &heartbeat)
+		&j.Message, &j.Error, &j.Attempts, &j.CreatedBy, &j.CreatedByID, &j.CreatedByRole, &created, &started, &finished, &heartbeat)
 	j.Status = job.Status(status)
 	j.CreatedAt, j.StartedAt, j.FinishedAt, j.HeartbeatAt = created.Time, started.Time, finished.Time, heartbeat.Time
 	return j, err
@@ -46,9 +46,9 @@ func (db *DB) EnqueueJob(ctx context.Context, j job.Job) (job.Job, error) {
 	}
 	var out job.Job
 	err = db.InTx(ctx, func(tx *Tx) error {
-		row := tx.QueryRow(ctx, `INSERT INTO jobs (kind, title, status, region_code, params, created_by, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING `+jobColumns,
-			j.Kind, j.Title, string(job.Queued), j.Region, j.Params, a.Username, At(db.now()))
+		row := tx.QueryRow(ctx, `INSERT INTO jobs (kind, title, status, region_code, params, created_by, created_by_id, created_by_role, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING `+jobColumns,
+			j.Kind, j.Title, string(job.Queued), j.Region, j.Params, a.Username, a.UserID, a.Role, At(db.now()))
 		var err error
 		if out, err = scanJob(row); err != nil {
 			return err

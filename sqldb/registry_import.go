@@ -78,36 +78,57 @@ func (db *DB) ImportHouseholds(ctx context.Context, rows registry.Rows, validOnl
 		// it the rest of the file is only checked — against the database
 		// and against the file itself — so that the report is complete.
 		failed := false
-		inFile := map[registry.IDNumber]bool{}
-		write := func(c registry.CheckedHousehold) error {
+		inFile := map[registry.IDNumber]int{} // after a failure: ID number → first row it was seen on
+		created := map[int64]int{}            // households written by this import → their first row
+		write := func(c registry.CheckedHousehold) (int64, error) {
 			switch {
+			case failed && !validOnly:
+				// Checked only, below.
 			case validOnly || db.dialect == Postgres:
+				var hid int64
 				err := tx.savepoint(ctx, func() error {
-					_, err := tx.insertHousehold(ctx, a, c)
+					var err error
+					hid, err = tx.insertHousehold(ctx, a, c)
 					return err
 				})
 				if err != nil && !validOnly {
 					failed = true
 				}
-				return err
-			case !failed:
-				_, err := tx.insertHousehold(ctx, a, c)
+				return hid, err
+			default:
+				hid, err := tx.insertHousehold(ctx, a, c)
 				failed = err != nil
-				return err
+				return hid, err
 			}
 			for i, id := range c.IDs {
-				if inFile[id] {
-					return minzheng.Invalid(fmt.Sprintf("members[%d].id_number", i), "身份证号 %s 在文件中出现了不止一次", id.Masked())
+				if row, dup := inFile[id]; dup {
+					return 0, &minzheng.Error{Code: minzheng.CodeConflict, Field: fmt.Sprintf("members[%d].id_number", i),
+						Message: fmt.Sprintf("身份证号 %s 与本文件第 %d 行的成员重复", id.Masked(), row)}
 				}
-				inFile[id] = true
 				var hid *int64
 				err := tx.QueryRow(ctx, `SELECT household_id FROM persons WHERE id_number = ?`, string(id)).Scan(&hid)
 				if err == nil && hid != nil {
 					e, _ := minzheng.AsError(db.memberConflict(ctx, tx, id, *hid))
-					return &minzheng.Error{Code: e.Code, Field: fmt.Sprintf("members[%d].id_number", i), Message: e.Message}
+					return 0, &minzheng.Error{Code: e.Code, Field: fmt.Sprintf("members[%d].id_number", i), Message: e.Message}
 				}
 			}
-			return nil
+			return 0, nil
+		}
+		// invalid notes a refused household: in the default mode nothing
+		// more is written, and its ID numbers are remembered so that a
+		// later row listing the same person is still caught.
+		invalid := func(sh registry.SheetHousehold) {
+			if validOnly {
+				return
+			}
+			failed = true
+			for i, m := range sh.House.Members {
+				if id, err := registry.ParseIDNumber(m.IDNumber, 0, ""); err == nil {
+					if _, seen := inFile[id]; !seen {
+						inFile[id] = sh.Rows[i]
+					}
+				}
+			}
 		}
 		each := func(sh registry.SheetHousehold) error {
 			rep.Households++
@@ -117,14 +138,29 @@ func (db *DB) ImportHouseholds(ctx context.Context, rows registry.Rows, validOnl
 					return err
 				}
 			}
-			if len(sh.Problems) > 0 {
+			c, errs := sh.House.CheckAll(today)
+			if len(sh.Problems) > 0 || len(errs) > 1 {
+				// Every problem of the household, those found reading its
+				// cells first; a check error on a cell already reported is
+				// the same problem again.
 				rep.Invalid++
+				reported := map[string]bool{}
 				for _, p := range sh.Problems {
 					problem(p)
+					reported[fmt.Sprint(p.Row, p.Column)] = true
 				}
+				for _, e := range errs {
+					if p := sh.ErrorAt(e); !reported[fmt.Sprint(p.Row, p.Column)] {
+						problem(p)
+					}
+				}
+				invalid(sh)
 				return nil
 			}
-			c, err := sh.House.Check(today)
+			var err error
+			if len(errs) == 1 {
+				err = errs[0]
+			}
 			if err == nil && !scope.Contains(c.RegionCode) {
 				err = minzheng.Invalid("region", "村（居）%s 不在您的辖区内", c.RegionCode)
 			}
@@ -147,16 +183,32 @@ func (db *DB) ImportHouseholds(ctx context.Context, rows registry.Rows, validOnl
 					c.Area = area
 				}
 			}
+			var hid int64
 			if err == nil {
-				err = write(c)
+				hid, err = write(c)
 			}
 			if err != nil {
-				if _, ok := minzheng.AsError(err); !ok {
+				e, ok := minzheng.AsError(err)
+				if !ok {
 					return err // the database failed, not the row
+				}
+				if e.Code == minzheng.CodeConflict {
+					err = inFileDuplicate(ctx, tx, e, c, created)
 				}
 				rep.Invalid++
 				problem(sh.ErrorAt(err))
+				invalid(sh)
 				return nil
+			}
+			if hid != 0 {
+				created[hid] = sh.Rows[0]
+			}
+			if failed {
+				for i, id := range c.IDs {
+					if _, seen := inFile[id]; !seen {
+						inFile[id] = sh.Rows[min(i, len(sh.Rows)-1)]
+					}
+				}
 			}
 			rep.Written++
 			rep.WrittenPeople += len(sh.Rows)
@@ -211,4 +263,23 @@ func (tx *Tx) savepoint(ctx context.Context, fn func() error) error {
 	}
 	_, err := tx.Exec(ctx, `RELEASE SAVEPOINT one_household`)
 	return err
+}
+
+// inFileDuplicate rewrites a conflict with a household this same import
+// wrote into what it is for the clerk: a person listed twice in the file.
+func inFileDuplicate(ctx context.Context, tx *Tx, e *minzheng.Error, c registry.CheckedHousehold, created map[int64]int) error {
+	var i int
+	if n, _ := fmt.Sscanf(e.Field, "members[%d]", &i); n != 1 || i < 0 || i >= len(c.IDs) {
+		return e
+	}
+	var hid *int64
+	if err := tx.QueryRow(ctx, `SELECT household_id FROM persons WHERE id_number = ?`, string(c.IDs[i])).Scan(&hid); err != nil || hid == nil {
+		return e
+	}
+	row, ok := created[*hid]
+	if !ok {
+		return e
+	}
+	return &minzheng.Error{Code: e.Code, Field: e.Field,
+		Message: fmt.Sprintf("身份证号 %s 与本文件第 %d 行开始的那一户中的成员重复", c.IDs[i].Masked(), row)}
 }

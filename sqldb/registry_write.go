@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
 	"strconv"
@@ -394,6 +395,9 @@ func (db *DB) AddMember(ctx context.Context, hid int64, m registry.NewMember, id
 	if err != nil {
 		return 0, err
 	}
+	if validFrom.IsZero() {
+		validFrom = db.today()
+	}
 	var pid int64
 	err = db.InTx(ctx, func(tx *Tx) error {
 		var n int
@@ -465,10 +469,13 @@ func (db *DB) EndMember(ctx context.Context, hid, pid int64, d minzheng.Date, re
 	if relation != "" && !registry.Relations.Has(relation) {
 		return minzheng.Invalid("relation", "与户主关系“%s”不对，应为 %s 之一", relation, registry.Relations.Codes())
 	}
-	return db.InTx(ctx, func(tx *Tx) error {
+	err = db.InTx(ctx, func(tx *Tx) error {
 		var name, cur string
 		if err := tx.QueryRow(ctx, `SELECT name, COALESCE(relation, '') FROM persons WHERE id = ? AND household_id = ?`, pid, hid).Scan(&name, &cur); err != nil {
 			return notFound(err, "该成员在本户的在册记录")
+		}
+		if relation != "" && relation == cur {
+			return errNoChange // the relation is already that: nothing to record
 		}
 		if relation == "head" && cur != "head" {
 			var head string
@@ -516,6 +523,10 @@ func (db *DB) EndMember(ctx context.Context, hid, pid int64, d minzheng.Date, re
 		return tx.Audit(ctx, audit.Event{Action: action, Entity: "household", EntityID: strconv.FormatInt(hid, 10),
 			Region: string(reg), Summary: summary, Before: map[string]any{"relation": cur}, After: map[string]any{"relation": relation}})
 	})
+	if errors.Is(err, errNoChange) {
+		return nil
+	}
+	return err
 }
 
 // RevealIDNumber returns person pid's whole ID number to an actor whose role

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -211,6 +212,49 @@ func TestCleanUploads(t *testing.T) {
 		}
 		if _, err := os.Stat(stale); !os.IsNotExist(err) {
 			t.Fatalf("the stale upload is still there: %v", err)
+		}
+	})
+}
+
+// TestImportReportEveryRow: every bad row is reported, bank problems under
+// their own column, and a person listed twice in the file is named as such.
+func TestImportReportEveryRow(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		tok := f.apiLogin(t, "dxd")
+		born := minzheng.NewDate(1970, 3, 4)
+		id := func(seq int) string { return string(registry.NewIDNumber("370614", born, seq)) }
+		row := func(key, name, idn, rel string) []string {
+			r := make([]string, len(registry.SheetColumns))
+			r[0], r[1], r[2], r[4], r[5], r[6] = key, f.village, "农村", name, idn, rel
+			return r
+		}
+		bad := func(s string) string {
+			return s[:17] + string("0123456789X"[(strings.IndexByte("0123456789X", s[17])+1)%11])
+		}
+		withBank := row("3", "冯三", id(31), "户主")
+		withBank[17], withBank[18], withBank[19] = "", "6228480000000000000", "冯三"
+		rows := [][]string{
+			row("1", "陈一", id(11), "户主"), row("1", "褚一", bad(id(12)), "配偶"), row("1", "卫一", id(13), "外甥"),
+			row("2", "蒋二", id(21), "户主"), row("2", "陈一", id(11), "子女"),
+			withBank,
+		}
+		status, v := f.upload(t, tok, "report.csv", sheetCSV(t, rows), false)
+		if status != http.StatusAccepted {
+			t.Fatalf("upload: %d %v", status, v)
+		}
+		res := jobj(t, f.waitJob(t, tok, int64(jnum(t, jobj(t, v)["id"])))["result"])
+		got := map[string]string{}
+		for _, p := range res["problems"].([]any) {
+			m := jobj(t, p)
+			got[fmt.Sprint(m["row"])+" "+m["column"].(string)] = m["why"].(string)
+		}
+		for _, want := range []string{"3 身份证号", "4 与户主关系", "6 身份证号", "7 开户银行"} {
+			if _, ok := got[want]; !ok {
+				t.Errorf("no problem at %s; got %v", want, got)
+			}
+		}
+		if why := got["6 身份证号"]; !strings.Contains(why, "本文件第 2 行") {
+			t.Errorf("the duplicate is not named as one: %q", why)
 		}
 	})
 }

@@ -116,6 +116,8 @@ CREATE TABLE jobs (
     error        TEXT    NOT NULL DEFAULT '',
     attempts     INTEGER NOT NULL DEFAULT 0,
     created_by   TEXT    NOT NULL,
+    created_by_id   BIGINT  NOT NULL DEFAULT 0,
+    created_by_role TEXT    NOT NULL DEFAULT '',
     created_at   TIMESTAMPTZ NOT NULL,
     started_at   TIMESTAMPTZ,
     finished_at  TIMESTAMPTZ,

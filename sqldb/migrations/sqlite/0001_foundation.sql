@@ -115,6 +115,8 @@ CREATE TABLE jobs (
     error       TEXT    NOT NULL DEFAULT '',
     attempts    INTEGER NOT NULL DEFAULT 0,
     created_by  TEXT    NOT NULL,
+    created_by_id   BIGINT  NOT NULL DEFAULT 0,
+    created_by_role TEXT    NOT NULL DEFAULT '',
     created_at  TEXT    NOT NULL,
     started_at  TEXT,
     finished_at TEXT,
