@@ -31,12 +31,12 @@ func benchFile(b *testing.B, db *sqldb.DB, format string) (string, []registry.Ne
 	ctx := sys()
 	var villages []synth.Village
 	for _, r := range sqltest.SeedRegions {
-		vs, areas, err := db.Villages(ctx, r)
+		vs, err := db.Villages(ctx, r)
 		if err != nil {
 			b.Fatal(err)
 		}
-		for i, v := range vs {
-			villages = append(villages, synth.Village{Code: v.Code, Area: areas[i]})
+		for _, v := range vs {
+			villages = append(villages, synth.Village{Code: v.Code, Area: v.Area})
 		}
 	}
 	var hs []registry.NewHousehold

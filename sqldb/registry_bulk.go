@@ -11,32 +11,37 @@ import (
 	"minzheng/registry"
 )
 
-// Villages lists the villages inside scope with the area their households
-// default to (set on the village or an ancestor, else guessed from the
-// name): the places synthetic households are put.
-func (db *DB) Villages(ctx context.Context, scope region.Code) ([]region.Region, []string, error) {
+// VillageRow is a village with the area its households default to.
+type VillageRow struct {
+	Code region.Code
+	Name string
+	Area string // set on the village or an ancestor, else guessed from the name; "" when unknown
+}
+
+// Villages lists the villages inside scope: the places synthetic households
+// are put.
+func (db *DB) Villages(ctx context.Context, scope region.Code) ([]VillageRow, error) {
 	if _, err := actor(ctx); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	cond, args := InRegion("code", scope)
 	rows, err := db.Query(ctx, `SELECT code, name FROM regions WHERE level = 5 AND `+cond+` ORDER BY code`, args...)
 	if err != nil {
-		return nil, nil, fmt.Errorf("sqldb: villages: %w", err)
+		return nil, fmt.Errorf("sqldb: villages: %w", err)
 	}
 	defer rows.Close()
-	var out []region.Region
-	var areas []string
+	var out []VillageRow
 	for rows.Next() {
-		var r region.Region
+		var v VillageRow
 		var code string
-		if err := rows.Scan(&code, &r.Name); err != nil {
-			return nil, nil, err
+		if err := rows.Scan(&code, &v.Name); err != nil {
+			return nil, err
 		}
-		r.Code, r.Level = region.Code(code), region.LevelVillage
-		out = append(out, r)
-		areas = append(areas, region.AreaFromName(region.LevelVillage, r.Name))
+		v.Code = region.Code(code)
+		v.Area = region.AreaFromName(region.LevelVillage, v.Name)
+		out = append(out, v)
 	}
-	return out, areas, rows.Err()
+	return out, rows.Err()
 }
 
 // BulkReport counts what CreateHouseholds wrote.

@@ -386,12 +386,12 @@ func generate(ctx context.Context, db *sqldb.DB, g demoData, out io.Writer) erro
 	}
 	var villages []synth.Village
 	for _, r := range regions {
-		vs, areas, err := db.Villages(sys, r)
+		vs, err := db.Villages(sys, r)
 		if err != nil {
 			return err
 		}
-		for i, v := range vs {
-			villages = append(villages, synth.Village{Code: v.Code, Area: areas[i]})
+		for _, v := range vs {
+			villages = append(villages, synth.Village{Code: v.Code, Area: v.Area})
 		}
 	}
 	if len(villages) == 0 {

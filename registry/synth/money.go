@@ -81,6 +81,10 @@ func basicPension(province string) minzheng.Fen {
 	return 15000
 }
 
+// The floats below are random draws — shares, ratios to the standard — that
+// shape invented incomes; every amount itself is whole fen, and the shares
+// of a budget are handed out so that they add up to it exactly.
+
 // slot is an income whose amount is a share of what is left of the
 // household's total once the fixed items are placed.
 type slot struct {
