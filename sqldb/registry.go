@@ -343,32 +343,27 @@ func (tx *Tx) insertPersonVersion(ctx context.Context, a minzheng.Actor, pid int
 }
 
 // insertFacts writes incomes, assets and expenses of household hid (and of
-// person pid when not 0).
+// person pid when not 0), through the one insert of each (insertFact).
 func (tx *Tx) insertFacts(ctx context.Context, a minzheng.Actor, hid, pid int64, incomes []registry.Income, assets []registry.Asset, expenses []registry.Expense) error {
-	now := At(tx.db.now())
-	var person any
-	if pid != 0 {
-		person = pid
-	}
-	for _, x := range incomes {
-		if _, err := tx.Exec(ctx, `INSERT INTO incomes (household_id, person_id, kind, amount, period, source, note, valid_from,
-			valid_to, recorded_at, recorded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			hid, person, x.Kind, int64(x.Amount), x.Period, x.Source, x.Note, x.ValidFrom, nullDate(x.ValidTo), now, a.Username); err != nil {
-			return fmt.Errorf("sqldb: insert income: %w", err)
+	for i := range incomes {
+		x := incomes[i]
+		x.PersonID = pid
+		if _, err := tx.insertFact(ctx, a, hid, Fact{Income: &x}); err != nil {
+			return err
 		}
 	}
-	for _, x := range assets {
-		if _, err := tx.Exec(ctx, `INSERT INTO assets (household_id, person_id, kind, value, description, valid_from, valid_to,
-			recorded_at, recorded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			hid, person, x.Kind, int64(x.Value), x.Description, x.ValidFrom, nullDate(x.ValidTo), now, a.Username); err != nil {
-			return fmt.Errorf("sqldb: insert asset: %w", err)
+	for i := range assets {
+		x := assets[i]
+		x.PersonID = pid
+		if _, err := tx.insertFact(ctx, a, hid, Fact{Asset: &x}); err != nil {
+			return err
 		}
 	}
-	for _, x := range expenses {
-		if _, err := tx.Exec(ctx, `INSERT INTO expenses (household_id, person_id, kind, amount, note, valid_from, valid_to,
-			recorded_at, recorded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			hid, person, x.Kind, int64(x.Amount), x.Note, x.ValidFrom, nullDate(x.ValidTo), now, a.Username); err != nil {
-			return fmt.Errorf("sqldb: insert expense: %w", err)
+	for i := range expenses {
+		x := expenses[i]
+		x.PersonID = pid
+		if _, err := tx.insertFact(ctx, a, hid, Fact{Expense: &x}); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -254,17 +254,16 @@ func (db *DB) AddSupporter(ctx context.Context, pid int64, s registry.Supporter)
 	if err != nil {
 		return 0, err
 	}
-	hid, idn, err := db.personHousehold(ctx, pid, "登记赡养义务人：")
+	held, err := db.personHousehold(ctx, pid, "登记赡养义务人：")
 	if err != nil {
 		return 0, err
 	}
+	hid, idn, reg := held.hid, held.id, held.region
 	xs, err := registry.CheckSupporters([]registry.Supporter{s}, db.today(), db.today(), "")
 	if err != nil {
 		return 0, err
 	}
 	s = xs[0]
-	var reg string
-	_ = db.QueryRow(ctx, `SELECT region_code FROM households WHERE id = ?`, hid).Scan(&reg)
 	var id int64
 	err = db.InTx(ctx, func(tx *Tx) error {
 		if err := tx.insertPersonFacts(ctx, a, pid, []registry.Supporter{s}, nil); err != nil {
@@ -287,15 +286,14 @@ func (db *DB) EndSupporter(ctx context.Context, pid, sid int64, to minzheng.Date
 	if err != nil {
 		return err
 	}
-	hid, _, err := db.personHousehold(ctx, pid, "修改赡养义务人：")
+	held, err := db.personHousehold(ctx, pid, "修改赡养义务人：")
 	if err != nil {
 		return err
 	}
+	hid, reg := held.hid, held.region
 	if to.IsZero() || to > db.today() {
 		return minzheng.Invalid("valid_to", "请填写不晚于今天的截止日期")
 	}
-	var reg string
-	_ = db.QueryRow(ctx, `SELECT region_code FROM households WHERE id = ?`, hid).Scan(&reg)
 	return db.InTx(ctx, func(tx *Tx) error {
 		var from minzheng.Date
 		var name string
@@ -327,15 +325,14 @@ func (db *DB) AddParentStatus(ctx context.Context, pid int64, p registry.ParentS
 	if err != nil {
 		return 0, err
 	}
-	hid, idn, err := db.personHousehold(ctx, pid, "登记父母情况：")
+	held, err := db.personHousehold(ctx, pid, "登记父母情况：")
 	if err != nil {
 		return 0, err
 	}
+	hid, idn, reg := held.hid, held.id, held.region
 	if err := registry.CheckParentStatuses([]registry.ParentStatus{p}, db.today(), ""); err != nil {
 		return 0, err
 	}
-	var reg string
-	_ = db.QueryRow(ctx, `SELECT region_code FROM households WHERE id = ?`, hid).Scan(&reg)
 	var id int64
 	err = db.InTx(ctx, func(tx *Tx) error {
 		if err := tx.QueryRow(ctx, `INSERT INTO parent_statuses (person_id, parent, status, since, recorded_at, recorded_by)

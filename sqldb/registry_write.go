@@ -269,24 +269,33 @@ func (tx *Tx) personVersions(ctx context.Context, pid int64) ([]personVersion, e
 	return out, rows.Err()
 }
 
+// personHold is where a person is seen from: their household (current,
+// or the last one they were in) and its region.
+type personHold struct {
+	hid    int64
+	region string
+	id     registry.IDNumber
+}
+
 // personHousehold finds a person's current household and checks scope on
 // it; a person in no household is seen through the last one they were in.
-func (db *DB) personHousehold(ctx context.Context, pid int64, what string) (int64, registry.IDNumber, error) {
+func (db *DB) personHousehold(ctx context.Context, pid int64, what string) (personHold, error) {
 	var hid sql.NullInt64
 	var idn string
 	if err := db.QueryRow(ctx, `SELECT household_id, id_number FROM persons WHERE id = ?`, pid).Scan(&hid, &idn); err != nil {
-		return 0, "", notFound(err, "该成员")
+		return personHold{}, notFound(err, "该成员")
 	}
 	h := hid.Int64
 	if !hid.Valid {
 		if err := db.QueryRow(ctx, `SELECT household_id FROM memberships WHERE person_id = ? ORDER BY valid_from DESC, id DESC LIMIT 1`, pid).Scan(&h); err != nil {
-			return 0, "", notFound(err, "该成员所在的家庭")
+			return personHold{}, notFound(err, "该成员所在的家庭")
 		}
 	}
-	if _, err := db.householdScope(ctx, h, what); err != nil {
-		return 0, "", err
+	reg, err := db.householdScope(ctx, h, what)
+	if err != nil {
+		return personHold{}, err
 	}
-	return h, registry.IDNumber(idn), nil
+	return personHold{hid: h, region: string(reg), id: registry.IDNumber(idn)}, nil
 }
 
 // UpdatePerson applies a change to person pid's facts from c.ValidFrom on.
@@ -295,10 +304,11 @@ func (db *DB) UpdatePerson(ctx context.Context, pid int64, c registry.PersonChan
 	if err != nil {
 		return err
 	}
-	hid, idn, err := db.personHousehold(ctx, pid, "修改成员信息：")
+	held, err := db.personHousehold(ctx, pid, "修改成员信息：")
 	if err != nil {
 		return err
 	}
+	hid, idn, reg := held.hid, held.id, held.region
 	cur, err := db.personFacts(ctx, pid, db.today())
 	if err != nil {
 		return err
@@ -316,8 +326,6 @@ func (db *DB) UpdatePerson(ctx context.Context, pid int64, c registry.PersonChan
 	if c.ValidFrom < joined {
 		return minzheng.Invalid("valid_from", "生效日期 %s 早于该成员加入本户的日期 %s", c.ValidFrom, joined)
 	}
-	var reg string
-	_ = db.QueryRow(ctx, `SELECT region_code FROM households WHERE id = ?`, hid).Scan(&reg)
 	return db.InTx(ctx, func(tx *Tx) error {
 		vs, err := tx.personVersions(ctx, pid)
 		if err != nil {
@@ -539,12 +547,11 @@ func (db *DB) RevealIDNumber(ctx context.Context, pid int64) (registry.IDNumber,
 	if err := auth.Require(a, auth.PermIDReveal); err != nil {
 		return "", err
 	}
-	hid, idn, err := db.personHousehold(ctx, pid, "查看完整身份证号：")
+	held, err := db.personHousehold(ctx, pid, "查看完整身份证号：")
 	if err != nil {
 		return "", err
 	}
-	var reg string
-	_ = db.QueryRow(ctx, `SELECT region_code FROM households WHERE id = ?`, hid).Scan(&reg)
+	hid, idn, reg := held.hid, held.id, held.region
 	if err := db.AuditAlone(ctx, audit.Event{Action: "id_number.reveal", Entity: "household", EntityID: strconv.FormatInt(hid, 10),
 		Region: reg, Summary: fmt.Sprintf("查看了第 %d 户成员 %s 的完整身份证号", hid, idn.Masked())}); err != nil {
 		return "", err
@@ -558,8 +565,8 @@ func (db *DB) PersonHouseholdID(ctx context.Context, pid int64) (int64, error) {
 	if _, err := requireHouseholds(ctx, auth.PermHouseholdRead); err != nil {
 		return 0, err
 	}
-	hid, _, err := db.personHousehold(ctx, pid, "查看")
-	return hid, err
+	held, err := db.personHousehold(ctx, pid, "查看")
+	return held.hid, err
 }
 
 // HouseholdHistory is the household's timeline: every audited change to it,

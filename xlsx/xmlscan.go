@@ -420,8 +420,10 @@ func attr(attrs []byte, name string) ([]byte, bool) {
 	}
 }
 
-// nextAttr splits the first name="value" off attrs.
+// nextAttr splits the first name="value" off attrs; ok is false when
+// there is none (the rest is then left as it was).
 func nextAttr(b []byte) (name, value, rest []byte, ok bool) {
+	none := func() ([]byte, []byte, []byte, bool) { return b, nil, b, false }
 	i := 0
 	for i < len(b) && isSpace(b[i]) {
 		i++
@@ -431,26 +433,26 @@ func nextAttr(b []byte) (name, value, rest []byte, ok bool) {
 		j++
 	}
 	if j == i {
-		return nil, nil, nil, false
+		return none()
 	}
 	name = b[i:j]
 	for j < len(b) && isSpace(b[j]) {
 		j++
 	}
 	if j >= len(b) || b[j] != '=' {
-		return nil, nil, nil, false
+		return none()
 	}
 	j++
 	for j < len(b) && isSpace(b[j]) {
 		j++
 	}
 	if j >= len(b) || (b[j] != '"' && b[j] != '\'') {
-		return nil, nil, nil, false
+		return none()
 	}
 	q := b[j]
 	e := bytes.IndexByte(b[j+1:], q)
 	if e < 0 {
-		return nil, nil, nil, false
+		return none()
 	}
 	return name, b[j+1 : j+1+e], b[j+1+e+1:], true
 }

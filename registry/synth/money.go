@@ -81,9 +81,18 @@ func basicPension(province string) minzheng.Fen {
 	return 15000
 }
 
-// The floats below are random draws — shares, ratios to the standard — that
-// shape invented incomes; every amount itself is whole fen, and the shares
-// of a budget are handed out so that they add up to it exactly.
+// The floats below are random draws — shares and ratios to the standard —
+// that shape invented incomes. Amounts are computed from them in integers
+// (times, the shares of a budget), so every amount is whole fen.
+
+// times is the household's monthly standard (per head × heads) times ratio
+// r, in whole yuan: r is taken to ten-thousandths and the product is
+// computed in integer fen.
+func (b *builder) times(r float64) minzheng.Fen {
+	rm := int64(math.Round(r * 10000))
+	fen := rm * int64(b.p.std) * int64(len(b.people)) / 10000
+	return minzheng.Fen((fen+50)/100) * 100
+}
 
 // slot is an income whose amount is a share of what is left of the
 // household's total once the fixed items are placed.
@@ -148,7 +157,7 @@ func (b *builder) incomes() {
 		r = 1.6 + min(math.Exp(mu+0.7*g.r.NormFloat64()), 14) // the tail cut at ≈ 3 σ
 	}
 	b.ratio = r
-	total := minzheng.Fen(math.Round(r*perStd/100)) * 100
+	total := b.times(r)
 	budget := total - fixed
 	if budget <= 0 {
 		return
@@ -276,17 +285,19 @@ func (b *builder) incomes() {
 			s = append(s, slot{-1, "property", 1, "土地流转租金", true})
 		}
 	}
-	sum := 0.0
+	// The drawn weights become whole thousandths, and the budget is shared
+	// in integer yuan: the shares add up to it exactly.
+	parts := make([]int64, len(s))
+	var sum int64
 	for k := range s {
-		s[k].w *= 0.6 + 0.8*g.r.Float64()
-		sum += s[k].w
+		parts[k] = int64(math.Round(s[k].w * (0.6 + 0.8*g.r.Float64()) * 1000))
+		sum += parts[k]
 	}
 	left := budget / 100 // yuan
 	for k := range s {
 		yuan := left
-		if k < len(s)-1 {
-			yuan = minzheng.Fen(float64(budget/100) * s[k].w / sum)
-			yuan = min(yuan, left)
+		if k < len(s)-1 && sum > 0 {
+			yuan = min(minzheng.Fen(int64(budget/100)*parts[k]/sum), left)
 		}
 		left -= yuan
 		if yuan <= 0 {
@@ -375,7 +386,7 @@ func (b *builder) assets() {
 	add := func(m *registry.NewMember, kind string, v minzheng.Fen, desc string) {
 		m.Assets = append(m.Assets, registry.Asset{Kind: kind, Value: v, Description: desc, ValidFrom: b.from})
 	}
-	monthlyTotal := float64(b.p.std) * float64(len(b.people)) * b.ratio
+	monthlyTotal := b.times(b.ratio)
 	switch b.band {
 	case bandBelow:
 		if g.chance(0.25) {
@@ -387,8 +398,8 @@ func (b *builder) assets() {
 		}
 	default:
 		if g.chance(0.7) {
-			months := 2 + 10*g.r.ExpFloat64()
-			add(head, "deposit", minzheng.Fen(monthlyTotal*months/100)*100, "银行存款")
+			months := int64(math.Round((2 + 10*g.r.ExpFloat64()) * 100)) // hundredths of a month
+			add(head, "deposit", minzheng.Fen(int64(monthlyTotal)*months/10000)*100, "银行存款")
 		}
 		if b.ratio > 2.5 && g.chance(0.3) {
 			add(head, "vehicle", g.yuanRange(50000, 250000), "小型轿车（"+itoa(g.between(g.ty-12, g.ty))+"年购置）")
