@@ -274,6 +274,11 @@ func (e *env) optList(name string) Value       { v, _ := e.value(name, false); r
 func (e *env) source(name string) string {
 	if row := e.book.Row(name, e.region, e.date); row != nil {
 		s := row.Document.Source()
+		if row.Region == "" && !row.Demo {
+			// A national text: cited like the articles in the code, so
+			// cite() can drop it when the rule already names the article.
+			s = row.Document.Title + row.Document.Article
+		}
 		if row.Demo {
 			s += "（演示）"
 		}
@@ -293,10 +298,17 @@ func yuan(f minzheng.Fen) string {
 
 func cite(parts ...string) string {
 	var out []string
+next:
 	for _, p := range parts {
-		if p != "" {
-			out = append(out, p)
+		if p == "" {
+			continue
 		}
+		for _, q := range out {
+			if strings.Contains(q, p) {
+				continue next
+			}
+		}
+		out = append(out, p)
 	}
 	return strings.Join(out, "；")
 }
