@@ -447,3 +447,6 @@ func evalEdge(r *Request, e *env, d *Decision) {
 		"家庭月收入 %s 元不低于 %s 倍标准 × %d 人 = %s 元，不属于低保边缘家庭", yuan(mm.net), multiple, mm.n, yuan(edgeLine))
 	d.decide(false)
 }
+
+// roundings are the rounding codes; "fen" (none) first.
+var roundings = []string{"fen", "jiao_up", "jiao_half", "yuan_up", "yuan_half"}
