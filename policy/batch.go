@@ -41,15 +41,15 @@ type Columns struct {
 	ExpMask  []uint8
 	ExpTotal []minzheng.Fen
 
-	Birth      []minzheng.Date // per member; 0 unknown
-	Age        []int16         // per member on Date; −1 unknown
-	Flags      []uint8         // per member: flagListed, flagSevere
-	IncStart   []int32         // per member
-	ExpStart   []int32         // per member
-	IncKind    []uint8
-	IncFen     []minzheng.Fen
-	ExpKind    []uint8
-	ExpNetFen  []minzheng.Fen // yearly − reimbursed
+	Birth     []minzheng.Date // per member; 0 unknown
+	Age       []int16         // per member on Date; −1 unknown
+	Flags     []uint8         // per member: flagListed, flagSevere
+	IncStart  []int32         // per member
+	ExpStart  []int32         // per member
+	IncKind   []uint8
+	IncFen    []minzheng.Fen
+	ExpKind   []uint8
+	ExpNetFen []minzheng.Fen // yearly − reimbursed
 	// For rebuilding a member's request when explaining a result; kept
 	// free of pointers so the garbage collector never walks the columns.
 	idNumbers []byte  // 18 bytes per member, zeros when none
