@@ -169,43 +169,10 @@ func decodeJSON(r *http.Request, v any) error {
 
 func jsonError(err error) error {
 	var tooBig *http.MaxBytesError
-	var syntax *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &tooBig):
+	if errors.As(err, &tooBig) {
 		return &minzheng.Error{Code: minzheng.CodeTooLarge, Message: "请求内容太大，不能超过 1 MB"}
-	case errors.Is(err, io.EOF):
-		return minzheng.Invalid("", "请求内容为空，应为 JSON 对象")
-	case errors.As(err, &syntax), errors.Is(err, io.ErrUnexpectedEOF):
-		return minzheng.Invalid("", "请求内容不是有效的 JSON")
-	case errors.As(err, &typ) && minzheng.IsValueError(typ):
-		return minzheng.Invalid(jsonPath(typ.Field), "%s", typ.Value)
-	case errors.As(err, &typ) && typ.Field == "":
-		return minzheng.Invalid("", "请求内容应为 JSON 对象")
-	case errors.As(err, &typ):
-		return minzheng.Invalid(typ.Field, "字段 %s 的类型不对", typ.Field)
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return minzheng.Invalid(f, "未知字段 %s", f)
 	}
-	if _, ok := minzheng.AsError(err); ok {
-		return err
-	}
-	// A field's own decoder (dates, months) says what is wrong in Chinese.
-	return minzheng.Invalid("", "请求内容有误：%s", err.Error())
-}
-
-// jsonPath is a decoder's field path without the Go names of embedded
-// structs ("members.PersonFacts.death_date" → "members.death_date").
-func jsonPath(p string) string {
-	parts := strings.Split(p, ".")
-	out := parts[:0]
-	for _, s := range parts {
-		if s != "" && (s[0] < 'A' || s[0] > 'Z') {
-			out = append(out, s)
-		}
-	}
-	return strings.Join(out, ".")
+	return minzheng.JSONError(err)
 }
 
 // pathRegion reads the {code} path parameter as a region that exists.
