@@ -103,6 +103,7 @@ func householdMeans(r *Request, e *env, d *Decision, std minzheng.Fen) (means, b
 	byKind := map[string]minzheng.Fen{}
 	exemptByKind := map[string]minzheng.Fen{}
 	var yearly minzheng.Fen
+	var deducted []string
 	for i := range h.Members {
 		m := &h.Members[i]
 		for _, in := range m.Incomes {
@@ -117,6 +118,9 @@ func householdMeans(r *Request, e *env, d *Decision, std minzheng.Fen) (means, b
 		for _, x := range m.Expenses {
 			if deductible.Has(x.Kind) {
 				yearly += x.YearlyFen - x.ReimbursedFen
+				if !contains(deducted, x.Kind) {
+					deducted = append(deducted, x.Kind)
+				}
 			}
 		}
 	}
@@ -132,7 +136,7 @@ func householdMeans(r *Request, e *env, d *Decision, std minzheng.Fen) (means, b
 	d.say(cite(citeIncome, e.source("dibao.income.exempt")), map[string]any{"counted_fen": int64(mm.counted), "exempt_fen": int64(mm.exempt)}, "%s", text)
 	if yearly > 0 {
 		d.say(cite(citeIncome, e.source("dibao.deduct.expenses")), map[string]any{"expenses_yearly_fen": int64(yearly), "deduct_fen": int64(mm.deduct)},
-			"扣减刚性支出（%s）：每年 %s 元 ÷ 12 = 每月 %s 元", kindNames(deductible.List, registry.ExpenseKinds), yuan(yearly), yuan(mm.deduct))
+			"扣减刚性支出（%s，扣除已报销部分）：每年 %s 元 ÷ 12 = 每月 %s 元", kindNames(deducted, registry.ExpenseKinds), yuan(yearly), yuan(mm.deduct))
 	}
 	if h.Assets == nil {
 		d.missing("household.assets")
@@ -177,6 +181,9 @@ func kindNames(codes []string, l interface{ Name(string) string }) string {
 // shown, truncated to the fen, and never rounded into the amount.
 func perCapitaText(mm means) string {
 	pc := mm.net / minzheng.Fen(mm.n)
+	if mm.deduct > mm.counted {
+		return fmt.Sprintf("(%s − %s，不足按 0 计) ÷ %d = %s", yuan(mm.counted), yuan(mm.deduct), mm.n, yuan(pc))
+	}
 	if mm.deduct > 0 {
 		return fmt.Sprintf("(%s − %s) ÷ %d = %s", yuan(mm.counted), yuan(mm.deduct), mm.n, yuan(pc))
 	}
