@@ -18,11 +18,11 @@ func TestMatrix(t *testing.T) {
 	want := map[Role]row{
 		RoleVillageClerk:    {PermJobRead: true, PermHouseholdRead: true, PermHouseholdWrite: true},
 		RoleTownshipOfficer: {PermJobRead: true, PermIDReveal: true, PermHouseholdRead: true, PermHouseholdWrite: true},
-		RoleCountyOfficer:   {PermJobRead: true, PermIDReveal: true, PermAuditRead: true, PermHouseholdRead: true, PermHouseholdWrite: true},
-		RoleCityOfficer:     {PermJobRead: true, PermIDReveal: true, PermAuditRead: true, PermHouseholdRead: true},
-		RoleProvinceOfficer: {PermJobRead: true, PermIDReveal: true, PermAuditRead: true, PermHouseholdRead: true},
+		RoleCountyOfficer:   {PermJobRead: true, PermIDReveal: true, PermAuditRead: true, PermHouseholdRead: true, PermHouseholdWrite: true, PermParamEdit: true},
+		RoleCityOfficer:     {PermJobRead: true, PermIDReveal: true, PermAuditRead: true, PermHouseholdRead: true, PermParamEdit: true},
+		RoleProvinceOfficer: {PermJobRead: true, PermIDReveal: true, PermAuditRead: true, PermHouseholdRead: true, PermParamEdit: true},
 		RoleAuditor:         {PermJobRead: true, PermIDReveal: true, PermAuditRead: true, PermAuditVerify: true, PermUserRead: true, PermHouseholdRead: true},
-		RoleAdmin:           {PermJobRead: true, PermAuditRead: true, PermAuditVerify: true, PermRegionEdit: true, PermCalendarEdit: true, PermUserRead: true, PermUserManage: true},
+		RoleAdmin:           {PermJobRead: true, PermAuditRead: true, PermAuditVerify: true, PermRegionEdit: true, PermCalendarEdit: true, PermUserRead: true, PermUserManage: true, PermParamEdit: true},
 	}
 	if len(want) != len(Roles) {
 		t.Fatalf("the table has %d roles, the program %d", len(want), len(Roles))

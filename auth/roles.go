@@ -80,6 +80,7 @@ const (
 	PermIDReveal       Permission = "id_number.reveal" // show an ID number unmasked (audited)
 	PermHouseholdRead  Permission = "household.read"   // see households in the registry
 	PermHouseholdWrite Permission = "household.write"  // create and change households, import
+	PermParamEdit      Permission = "param.edit"       // set a standard: add a dated parameter row with its document
 )
 
 // permissionInfo names each permission and says whether it changes data;
@@ -98,24 +99,26 @@ var permissionInfo = map[Permission]struct {
 	PermIDReveal:       {"查看完整身份证号", false},
 	PermHouseholdRead:  {"查看家庭档案", false},
 	PermHouseholdWrite: {"登记和修改家庭档案", true},
+	PermParamEdit:      {"设定救助标准", true},
 }
 
 // matrix is the permission matrix: who may do what, within their region.
 var matrix = map[Role][]Permission{
 	RoleVillageClerk:    {PermJobRead, PermHouseholdRead, PermHouseholdWrite},
 	RoleTownshipOfficer: {PermJobRead, PermIDReveal, PermHouseholdRead, PermHouseholdWrite},
-	RoleCountyOfficer:   {PermJobRead, PermIDReveal, PermAuditRead, PermHouseholdRead, PermHouseholdWrite},
-	RoleCityOfficer:     {PermJobRead, PermIDReveal, PermAuditRead, PermHouseholdRead},
-	RoleProvinceOfficer: {PermJobRead, PermIDReveal, PermAuditRead, PermHouseholdRead},
+	RoleCountyOfficer:   {PermJobRead, PermIDReveal, PermAuditRead, PermHouseholdRead, PermHouseholdWrite, PermParamEdit},
+	RoleCityOfficer:     {PermJobRead, PermIDReveal, PermAuditRead, PermHouseholdRead, PermParamEdit},
+	RoleProvinceOfficer: {PermJobRead, PermIDReveal, PermAuditRead, PermHouseholdRead, PermParamEdit},
 	RoleAuditor:         {PermJobRead, PermIDReveal, PermAuditRead, PermAuditVerify, PermUserRead, PermHouseholdRead},
-	// The administrator runs the system and sees no one's personal data.
-	RoleAdmin: {PermJobRead, PermAuditRead, PermAuditVerify, PermRegionEdit, PermCalendarEdit, PermUserRead, PermUserManage},
+	// The administrator runs the system and sees no one's personal data; a
+	// national administrator also keeps the national default standards.
+	RoleAdmin: {PermJobRead, PermAuditRead, PermAuditVerify, PermRegionEdit, PermCalendarEdit, PermUserRead, PermUserManage, PermParamEdit},
 }
 
 // Permissions lists every permission, for the matrix page and its test.
 func Permissions() []Permission {
 	return []Permission{PermRegionEdit, PermCalendarEdit, PermUserRead, PermUserManage, PermAuditRead, PermAuditVerify,
-		PermJobRead, PermIDReveal, PermHouseholdRead, PermHouseholdWrite}
+		PermJobRead, PermIDReveal, PermHouseholdRead, PermHouseholdWrite, PermParamEdit}
 }
 
 // Chinese is the permission's name on screen.

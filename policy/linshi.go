@@ -113,7 +113,8 @@ func evalLinshi(r *Request, e *env, d *Decision) {
 // delegated limit, the county up to its limit, above that 一事一议 (青海:
 // township ≤ 5000 元, county ≤ 5 × the yearly urban standard).
 func linshiAuthority(e *env, d *Decision, amount minzheng.Fen) string {
-	township := e.fen("linshi.authority.township_max")
+	// No delegation set: the county approves everything (第48条).
+	township := e.optFen("linshi.authority.township_max")
 	county, hasCounty := e.value("linshi.authority.county_max", false)
 	switch {
 	case amount <= township:

@@ -53,6 +53,7 @@ type DB struct {
 	clock   minzheng.Clock
 
 	rebound sync.Map // query text → text with $n placeholders (PostgreSQL)
+	params  paramCache
 }
 
 // Open connects to the database named by u: "sqlite:PATH" (the file is

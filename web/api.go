@@ -91,6 +91,7 @@ func (s *Server) routeAPI() {
 		{Method: "GET", Path: "/openapi.json", Summary: "本接口的 OpenAPI 3 文档", Tag: "文档", Public: true, Response: "OpenAPI", handle: s.apiOpenAPI},
 	}
 	s.api = append(s.api, s.householdRoutes()...)
+	s.api = append(s.api, s.paramRoutes()...)
 	s.api = append(s.api, s.policyRoutes()...)
 	for _, rt := range s.api {
 		rt := rt

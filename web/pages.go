@@ -56,6 +56,8 @@ func (s *Server) routePages() {
 	s.mux.Handle("GET /staff/jobs/{id}", s.staff(s.jobPage))
 	s.mux.Handle("GET /staff/jobs/{id}/progress", s.staff(s.jobProgress))
 	s.routeHouseholdPages()
+	s.routeParamPages()
+	s.routePolicyPages()
 }
 
 // staff wraps a page that needs a signed-in account, with CSRF checks on

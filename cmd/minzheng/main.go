@@ -36,6 +36,7 @@ import (
 	"minzheng/auth"
 	"minzheng/calendar"
 	"minzheng/job"
+	"minzheng/policy"
 	"minzheng/region"
 	"minzheng/registry"
 	"minzheng/registry/synth"
@@ -59,6 +60,9 @@ const usage = `minzheng — 民政社会救助管理
   minzheng migrate      [--db D]               升级数据库结构并载入区划
   minzheng demo         [--db D] [--addr A] [--households N] [--region CODE]… [--seed S]
                                                创建演示数据库、演示账户和演示家庭并启动（默认 sqlite:minzheng-demo.db）
+  minzheng eval         [--db D]               从标准输入读一个测算请求（JSON），输出决定及理由（JSON）；不给 --db 时用内置标准
+  minzheng simulate     --region C [--date D] --set 名称=值@区划 … [--sample N] [--db D]
+                                               对辖区家庭档案测算改革方案（低保），输出与现行标准的差异（JSON）
   minzheng user add     --username U --role R [--region C] [--name N] [--password-stdin]
   minzheng audit verify [--db D]               校验操作日志哈希链
   minzheng version
@@ -79,6 +83,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = cmdServe(ctx, args[1:], stdout, true)
 	case "migrate":
 		err = cmdMigrate(ctx, args[1:], stdout)
+	case "eval":
+		err = cmdEval(ctx, args[1:], stdin, stdout)
+	case "simulate":
+		err = cmdSimulate(ctx, args[1:], stdout)
 	case "user":
 		if len(args) < 2 || args[1] != "add" {
 			fmt.Fprint(stderr, "用法：minzheng user add --username U --role R [--region C] [--name N] [--password-stdin]\n")
@@ -219,7 +227,8 @@ func open(ctx context.Context, c common, out io.Writer) (*sqldb.DB, error) {
 	return db, nil
 }
 
-// prepare migrates the schema and loads the regions into a new database.
+// prepare migrates the schema and loads the regions into a new database,
+// and the national default parameters into any that lacks them.
 func prepare(ctx context.Context, db *sqldb.DB, out io.Writer) error {
 	if _, err := db.Migrate(ctx); err != nil {
 		return fmt.Errorf("数据库 %s 结构升级失败：%w", db, err)
@@ -229,7 +238,7 @@ func prepare(ctx context.Context, db *sqldb.DB, out io.Writer) error {
 		return err
 	}
 	if n > 0 {
-		return nil
+		return seedNational(ctx, db)
 	}
 	fmt.Fprintln(out, "首次启动：正在载入全国行政区划（约 66 万条）……")
 	start := time.Now()
@@ -238,6 +247,15 @@ func prepare(ctx context.Context, db *sqldb.DB, out io.Writer) error {
 		return fmt.Errorf("载入行政区划失败：%w", err)
 	}
 	fmt.Fprintf(out, "已载入 %d 条区划，用时 %.1f 秒\n", loaded, time.Since(start).Seconds())
+	return seedNational(ctx, db)
+}
+
+// seedNational stores the national default parameters a database lacks:
+// all of them on first start, those a newer release adds on an upgrade.
+func seedNational(ctx context.Context, db *sqldb.DB) error {
+	if _, err := db.SeedParams(minzheng.WithActor(ctx, minzheng.System("cli")), policy.National()); err != nil {
+		return fmt.Errorf("载入全国默认标准失败：%w", err)
+	}
 	return nil
 }
 
@@ -467,6 +485,14 @@ func setupDemo(ctx context.Context, db *sqldb.DB, out io.Writer) error {
 		if _, err := db.CreateUser(sys, checked, hash); err != nil {
 			return fmt.Errorf("创建演示账户 %s：%w", in.Username, err)
 		}
+	}
+	// The seeds' local standards and the demonstration's own (marked 演示).
+	n, err := db.SeedParams(sys, policy.Seeds())
+	if err != nil {
+		return fmt.Errorf("载入演示标准：%w", err)
+	}
+	if n > 0 {
+		fmt.Fprintf(out, "已载入种子报告中的地方标准和演示标准 %d 条\n", n)
 	}
 	return nil
 }

@@ -113,7 +113,7 @@ func TestUserAddAndAuditVerify(t *testing.T) {
 		})
 	}
 	code, out, errs = runCmd(t, "", "audit", "verify", "--db", dbURL)
-	if code != 0 || !strings.Contains(out, "操作日志完整：共 3 条") {
+	if code != 0 || !strings.Contains(out, "操作日志完整：共 4 条") {
 		t.Fatalf("verify: %d %q %q", code, out, errs)
 	}
 	// The command line acts as the audited system actor.

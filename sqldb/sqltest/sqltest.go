@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"minzheng"
+	"minzheng/policy"
 	"minzheng/region"
 	"minzheng/sqldb"
 )
@@ -35,7 +36,7 @@ func Clock() *minzheng.FixedClock {
 
 // Options shape a test database.
 type Options struct {
-	Regions []region.Code // subtrees to load; nil loads SeedRegions; use NoRegions for none
+	Regions []region.Code // subtrees to load, with the national parameters; nil loads SeedRegions; use NoRegions for neither
 	Clock   minzheng.Clock
 }
 
@@ -143,8 +144,15 @@ func prepare(t testing.TB, u string, opt Options) *sqldb.DB {
 		regions = SeedRegions
 	}
 	if len(regions) > 0 {
-		if _, err := db.LoadRegions(minzheng.WithActor(ctx, minzheng.System("test")), regions); err != nil {
+		sys := minzheng.WithActor(ctx, minzheng.System("test"))
+		if _, err := db.LoadRegions(sys, regions); err != nil {
 			t.Fatalf("load regions: %v", err)
+		}
+		// As `minzheng migrate` leaves a database: the national default
+		// parameters beside the regions. (A database without regions has
+		// neither, so tests counting audit entries start from nothing.)
+		if _, err := db.SeedParams(sys, policy.National()); err != nil {
+			t.Fatalf("seed national params: %v", err)
 		}
 	}
 	return db
