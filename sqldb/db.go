@@ -96,13 +96,13 @@ func Open(ctx context.Context, u string, clock minzheng.Clock) (*DB, error) {
 			w.Close()
 			return nil, fmt.Errorf("无法打开数据库 %s：%w", db.display, err)
 		}
-		r, err := sql.Open("sqlite", base+"&_pragma=query_only(1)")
+		r, err := sql.Open("sqlite", base+"&_pragma=query_only(1)&_pragma=mmap_size(4294967296)&_pragma=cache_size(-32768)")
 		if err != nil {
 			w.Close()
 			return nil, fmt.Errorf("无法打开数据库 %s：%w", db.display, err)
 		}
-		r.SetMaxOpenConns(4)
-		r.SetMaxIdleConns(4)
+		r.SetMaxOpenConns(8)
+		r.SetMaxIdleConns(8)
 		db.read = r
 	case strings.HasPrefix(u, "postgres://") || strings.HasPrefix(u, "postgresql://"):
 		db.dialect = Postgres

@@ -19,6 +19,10 @@ type limiter struct {
 	rate  float64 // tokens per second
 	burst float64
 
+	// now is the real clock: a demo's fixed clock must not stop the
+	// buckets from refilling. Tests replace it.
+	now func() time.Time
+
 	mu      sync.Mutex
 	buckets map[string]*bucket
 	swept   time.Time
@@ -30,7 +34,7 @@ type bucket struct {
 }
 
 func newLimiter(perMinute, burst int) *limiter {
-	return &limiter{rate: float64(perMinute) / 60, burst: float64(burst), buckets: map[string]*bucket{}}
+	return &limiter{rate: float64(perMinute) / 60, burst: float64(burst), buckets: map[string]*bucket{}, now: time.Now}
 }
 
 // allow takes a token for key; when none is left it says how long to wait.
@@ -75,7 +79,7 @@ var errRateLimited = &minzheng.Error{Code: minzheng.CodeTooManyRequests, Message
 
 // limit refuses a request over the client's limit with 429 and Retry-After.
 func (s *Server) limit(l *limiter, r *http.Request, w http.ResponseWriter) error {
-	ok, wait := l.allow(clientAddr(r), time.Now())
+	ok, wait := l.allow(clientAddr(r), l.now())
 	if ok {
 		return nil
 	}

@@ -5,12 +5,17 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestLoginRateLimit: one address gets a burst of sign-ins, then 429 with
 // Retry-After; the lockout per account is a separate guard.
 func TestLoginRateLimit(t *testing.T) {
 	each(t, func(t *testing.T, f *fixture) {
+		// The buckets refill in real time (one sign-in per 3 s); hold their
+		// clock still so a slow machine does not earn a token mid-test.
+		still := time.Now()
+		f.srv.loginRate.now = func() time.Time { return still }
 		var last *http.Response
 		for i := 0; i < 21; i++ {
 			last = f.request(t, "POST", "/api/v1/login", "", map[string]string{"username": "nobody", "password": "wrong-password-1"}, nil)

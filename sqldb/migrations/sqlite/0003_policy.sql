@@ -23,3 +23,13 @@ CREATE TABLE params (
     note           TEXT    NOT NULL DEFAULT ''
 );
 CREATE INDEX params_name_region ON params (name, region);
+
+-- Covering indexes for the batch's bulk read of the registry as of a day
+-- (sqldb/policy.go): each table is read in household (or person) order from
+-- the index alone, without a lookup into the table for every row.
+CREATE INDEX memberships_policy ON memberships (household_id, person_id, valid_from, valid_to, superseded_at, relation);
+CREATE INDEX person_versions_policy ON person_versions (person_id, valid_from, superseded_at, id, disability_category, disability_level, serious_illness, death_date);
+CREATE INDEX incomes_policy ON incomes (household_id, valid_from, valid_to, superseded_at, person_id, kind, amount, period);
+CREATE INDEX expenses_policy ON expenses (household_id, valid_from, valid_to, superseded_at, person_id, kind, amount);
+CREATE INDEX assets_policy ON assets (household_id, valid_from, valid_to, superseded_at, kind, value);
+CREATE INDEX household_versions_policy ON household_versions (household_id, valid_from, superseded_at, id, region_code, area, status);
