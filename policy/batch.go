@@ -673,7 +673,11 @@ func Simulate(c *Columns, base *Book, sets []Set, regionCode string, sample int)
 	after := c.dibao(reformGroups, baseGroups, before)
 	sim := &Simulation{Program: "dibao", Region: regionCode, Date: c.Date}
 	for _, st := range sets {
-		sim.Sets = append(sim.Sets, fmt.Sprintf("%s=%s@%s", st.Name, st.Value, regionLabel(st.Region)))
+		if st.Region == "" {
+			sim.Sets = append(sim.Sets, st.Name+"="+st.Value)
+		} else {
+			sim.Sets = append(sim.Sets, st.Name+"="+st.Value+"@"+st.Region)
+		}
 	}
 	// Townships are the first 9 digits of the villages.
 	townOf := make([]int32, len(c.Villages))

@@ -272,6 +272,7 @@ type simulateView struct {
 	Sim      *policy.Simulation
 	Specs    []policy.Spec
 	MaxBar   minzheng.Fen
+	Where    string            // the region simulated, by name
 	Township map[string]string // names of the townships
 }
 
@@ -314,6 +315,12 @@ func (s *Server) simulateSubmit(w http.ResponseWriter, r *http.Request) error {
 		w.WriteHeader(statusOf[p.Err.Code])
 		s.render(w, r, "policy_simulate", p)
 		return nil
+	}
+	view.Where = view.Sim.Region
+	if code, lvl, err := region.Parse(in.Region); err == nil {
+		if row, err := s.db.Region(r.Context(), code, lvl); err == nil {
+			view.Where = strings.Join(row.Path, "")
+		}
 	}
 	for _, t := range view.Sim.Townships {
 		if c := abs(t.MonthlyChangeFen); c > view.MaxBar {
