@@ -403,7 +403,9 @@ func (c *Columns) groups(b *Book) ([]groupParams, error) {
 	return groups, nil
 }
 
-// dibaoOne is evalDibao without the sentences.
+// dibaoOne is evalDibao without the sentences. The common case reads
+// only per-household columns: when no income present is exempt, the
+// counted income is the total; likewise for deductible expenses.
 func (c *Columns) dibaoOne(h int, g *groupParams) (uint8, minzheng.Fen, int32) {
 	area := c.Area[h]
 	if g.unified {
@@ -411,27 +413,40 @@ func (c *Columns) dibaoOne(h int, g *groupParams) (uint8, minzheng.Fen, int32) {
 	} else if area == 0 {
 		return ResultMissing, 0, 0
 	}
-	std := g.std[area]
-	m0, m1 := c.MemberStart[h], c.MemberStart[h+1]
-	n := minzheng.Fen(m1 - m0)
+	n := minzheng.Fen(c.Size[h])
 	if n == 0 {
 		return ResultMissing, 0, 0
 	}
-	var counted, yearly minzheng.Fen
-	for i := c.IncStart[m0]; i < c.IncStart[m1]; i++ {
-		if g.exempt&(1<<c.IncKind[i]) == 0 {
-			counted += c.IncFen[i]
+	std := g.std[area]
+	counted := c.IncTotal[h]
+	if c.IncMask[h]&g.exempt != 0 {
+		counted = 0
+		m0, m1 := c.MemberStart[h], c.MemberStart[h+1]
+		for i := c.IncStart[m0]; i < c.IncStart[m1]; i++ {
+			if g.exempt&(1<<c.IncKind[i]) == 0 {
+				counted += c.IncFen[i]
+			}
 		}
 	}
-	for i := c.ExpStart[m0]; i < c.ExpStart[m1]; i++ {
-		if g.deduct&(1<<c.ExpKind[i]) != 0 {
-			yearly += c.ExpNetFen[i]
+	var yearly minzheng.Fen
+	if em := c.ExpMask[h]; em&g.deduct == em {
+		yearly = c.ExpTotal[h]
+	} else if em&g.deduct != 0 {
+		m0, m1 := c.MemberStart[h], c.MemberStart[h+1]
+		for i := c.ExpStart[m0]; i < c.ExpStart[m1]; i++ {
+			if g.deduct&(1<<c.ExpKind[i]) != 0 {
+				yearly += c.ExpNetFen[i]
+			}
 		}
-	}
-	if !c.HasAssets[h] {
-		return ResultMissing, 0, 0
 	}
 	net := netIncome(counted, yearly/12)
+	if !c.HasAssets[h] {
+		// Above the edge line the assets cannot change the answer.
+		if net >= std*n && !under(net, g.edge, std*n) {
+			return ResultNo, 0, 0
+		}
+		return ResultMissing, 0, 0
+	}
 	if c.Deposits[h] > std*g.depositMonths*n || c.Vehicles[h] > g.vehiclesMax || c.Houses[h] > g.housesMax {
 		return ResultNo, 0, 0
 	}
@@ -441,7 +456,7 @@ func (c *Columns) dibaoOne(h int, g *groupParams) (uint8, minzheng.Fen, int32) {
 	}
 	amount := line - net
 	if g.extraSevere > 0 || g.extraElderly > 0 || g.extraMinor > 0 {
-		for m := m0; m < m1; m++ {
+		for m := c.MemberStart[h]; m < c.MemberStart[h+1]; m++ {
 			if c.Flags[m]&flagSevere != 0 {
 				amount += g.extraSevere
 			}
@@ -472,7 +487,7 @@ func (c *Columns) dibaoOne(h int, g *groupParams) (uint8, minzheng.Fen, int32) {
 func (c *Columns) singleOne(h int, g *groupParams, std, net minzheng.Fen) (uint8, minzheng.Fen, int32) {
 	m0, m1 := c.MemberStart[h], c.MemberStart[h+1]
 	n := minzheng.Fen(m1 - m0)
-	if net >= g.edge.Of(std*n) {
+	if !under(net, g.edge, std*n) {
 		return ResultNo, 0, 0
 	}
 	var total minzheng.Fen

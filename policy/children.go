@@ -20,7 +20,7 @@ const (
 	citeOrphan = "《国务院关于加强困境儿童保障工作的意见》（国发〔2016〕36号）二(一)、二(四)；《关于进一步加强事实无人抚养儿童保障工作的意见》（民发〔2019〕62号）一"
 	// 事实无人抚养儿童: who they are, 重残, 失联 and the six-month terms.
 	citeUnsupported = "《关于进一步加强事实无人抚养儿童保障工作的意见》（民发〔2019〕62号）一"
-	// 补差 over 低保金, 特困供养金 and 困难残疾人生活补贴; no 生活补贴 when paid in full.
+	// 补差 over 低保金 and 特困供养金; no 生活补贴 when paid in full.
 	citeUnsupportedGap = "《关于进一步加强事实无人抚养儿童保障工作的意见》（民发〔2019〕62号）三(一)"
 	// 困境儿童: poverty, own disability, lack of guardianship; orphans are
 	// provided for as orphans, the basic living of "其他困境儿童" locally.
@@ -118,12 +118,12 @@ const (
 	parentGone    = iota // dead or declared missing
 	parentUnable         // 重残, 重病, in prison or custody ≥ the term, lost contact ≥ the months
 	parentAble           // none of these
-	parentUnknown        // a fact is missing (since of 失联)
+	parentUnknown        // a fact is missing (since of 失联, the term of prison or custody)
 )
 
 // unsupportedState weighs one parent under 民发〔2019〕62号 一 and says it
 // as a sentence part ("父亲服刑在押，期限 24 个月，不少于 6 个月").
-// Imprisonment or custody of unknown term (0) counts, to be checked.
+// Imprisonment or custody of unknown term (0) is a missing fact.
 func (p childParent) unsupportedState(r *Request, e *env) (state int, text string) {
 	name := registry.ParentStatuses.Name(p.status)
 	switch p.status {
@@ -147,7 +147,7 @@ func (p childParent) unsupportedState(r *Request, e *env) (state int, text strin
 		}
 		switch {
 		case p.term == 0:
-			return parentUnable, fmt.Sprintf("%s%s，刑期/期限未填写，按不少于%d个月认定，须核实", p.who, name, n)
+			return parentUnknown, fmt.Sprintf("%s%s，未填写%s，无法判断是否满 %d 个月", p.who, name, term, n)
 		case int64(p.term) >= n:
 			return parentUnable, fmt.Sprintf("%s%s，%s %d 个月，不少于 %d 个月", p.who, name, term, p.term, n)
 		default:
@@ -198,7 +198,11 @@ func classifyChild(r *Request, e *env, m *Member, i int) childStatus {
 		states[j] = s
 		st.texts = append(st.texts, text)
 		if s == parentUnknown {
-			st.missing = append(st.missing, p.field+".since")
+			if p.status == "imprisoned" || p.status == "detained" {
+				st.missing = append(st.missing, p.field+".term_months")
+			} else {
+				st.missing = append(st.missing, p.field+".since")
+			}
 		}
 	}
 	st.orphan = states[0] == parentGone && states[1] == parentGone
@@ -326,15 +330,17 @@ func evalUnsupportedChild(r *Request, e *env, d *Decision) {
 }
 
 // childReceived is what the child is already paid a month that the 补差
-// of 民发〔2019〕62号 三(一) counts: his 低保金 (his own enrolment, or the
-// household's 低保金 per person), 特困供养金 and 困难残疾人生活补贴. An
+// counts: his 低保金 (his own enrolment, or the household's 低保金 per
+// person) and 特困供养金, as the issue reads 民发〔2019〕62号 三(一). The
+// text also names 困难残疾人生活补贴; counting it would take from the child
+// the subsidy disability_living still pays him, so it is not counted. An
 // enrolment listed without its amount is a missing fact (ok false).
 func childReceived(r *Request, d *Decision, m *Member, i int) (minzheng.Fen, []string, bool) {
 	var got minzheng.Fen
 	var parts []string
 	ok := true
-	names := map[string]string{"dibao": "低保金", "tekun": "特困人员救助供养金", "disability_living": "困难残疾人生活补贴"}
-	for _, prog := range []string{"dibao", "tekun", "disability_living"} {
+	names := map[string]string{"dibao": "低保金", "tekun": "特困人员救助供养金"}
+	for _, prog := range []string{"dibao", "tekun"} {
 		f, has := m.Receives(prog)
 		if !has {
 			continue

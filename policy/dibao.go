@@ -61,6 +61,9 @@ type means struct {
 	deduct   minzheng.Fen // rigid expenses deducted, per month
 	net      minzheng.Fen // counted − deducted, not below zero
 	assetsOK bool
+	// assetsKnown is false when the request gave no assets: the income may
+	// still settle the answer; otherwise they are a missing fact.
+	assetsKnown bool
 }
 
 // memberIncome is one member's counted income, exempted income and
@@ -92,8 +95,8 @@ func netIncome(counted, deduct minzheng.Fen) minzheng.Fen {
 
 // householdMeans applies the income test (《低保办法》第13条: what counts,
 // what is exempt, what rigid expenses are deducted) and the asset test
-// (第14条) against std, writing the reasons. ok is false when a fact is
-// missing.
+// (第14条) against std, writing the reasons. ok is false when a
+// parameter is missing (e.err).
 func householdMeans(r *Request, e *env, d *Decision, std minzheng.Fen) (means, bool) {
 	h := &r.Household
 	mm := means{n: len(h.Members)}
@@ -139,9 +142,9 @@ func householdMeans(r *Request, e *env, d *Decision, std minzheng.Fen) (means, b
 			"扣减刚性支出（%s，扣除已报销部分）：每年 %s 元 ÷ 12 = 每月 %s 元", kindNames(deducted, registry.ExpenseKinds), yuan(yearly), yuan(mm.deduct))
 	}
 	if h.Assets == nil {
-		d.missing("household.assets")
-		return mm, false
+		return mm, true
 	}
+	mm.assetsKnown = true
 	a := h.Assets
 	months := e.integer("dibao.assets.deposit_months")
 	vmax := int(e.integer("dibao.assets.vehicles_max"))
@@ -224,6 +227,19 @@ func evalDibao(r *Request, e *env, d *Decision) {
 		d.say(citeEligible, values, "家庭月人均收入 = %s 元，低于%s %s 元", perCapitaText(mm), standardName(r, e), yuan(std))
 	} else {
 		d.say(citeEligible, values, "家庭月人均收入 = %s 元，不低于%s %s 元", perCapitaText(mm), standardName(r, e), yuan(std))
+	}
+	if !mm.assetsKnown {
+		// Above the edge line no household and no member qualifies, whatever
+		// it owns; below it the assets decide.
+		multiple := e.ratio("dibao.edge.multiple")
+		if mm.net >= line && !under(mm.net, multiple, line) {
+			d.say(citeEdge, map[string]any{"net_income_fen": int64(mm.net), "edge_line_fen": int64(multiple.Of(line))},
+				"家庭月收入 %s 元不低于低保边缘收入线 %s × %s × %d = %s 元，不论财产状况，均不符合低保条件", yuan(mm.net), multiple, yuan(std), mm.n, yuan(multiple.Of(line)))
+			d.decide(false)
+			return
+		}
+		d.missing("household.assets")
+		return
 	}
 	if !mm.assetsOK {
 		d.say(citeAssets, nil, "家庭财产超过当地规定，不符合低保条件")
@@ -353,7 +369,7 @@ func singleListed(m *Member, minors bool, day minzheng.Date) (why string, listed
 func singlePerson(r *Request, e *env, d *Decision, std minzheng.Fen, mm means) {
 	multiple := e.ratio("dibao.edge.multiple")
 	edgeLine := multiple.Of(std * minzheng.Fen(mm.n))
-	if mm.net >= edgeLine {
+	if !under(mm.net, multiple, std*minzheng.Fen(mm.n)) {
 		d.say(citeEdge, map[string]any{"net_income_fen": int64(mm.net), "edge_line_fen": int64(edgeLine)},
 			"家庭月收入 %s 元不低于低保边缘收入线 %s × %s × %d = %s 元，不属于低保边缘家庭，不符合低保条件", yuan(mm.net), multiple, yuan(std), mm.n, yuan(edgeLine))
 		d.decide(false)
@@ -391,7 +407,10 @@ func singlePerson(r *Request, e *env, d *Decision, std minzheng.Fen, mm means) {
 		d.say(cit, map[string]any{"own_income_fen": int64(own), "amount_fen": int64(amount)},
 			"成员 %s %s，单独纳入低保（单人保）：%s − %s = %s 元/月", label(m, i), why, yuan(std), yuan(own), yuan(amount))
 	}
-	if total == 0 || len(d.Missing) > 0 {
+	if len(d.Missing) > 0 {
+		return
+	}
+	if total == 0 {
 		d.say(citeDibaoBase, nil, "家庭不符合低保条件，且无可单独纳入的成员")
 		d.decide(false)
 		return
@@ -427,7 +446,7 @@ func evalEdge(r *Request, e *env, d *Decision) {
 	if !ok || e.err != nil {
 		return
 	}
-	if !mm.assetsOK {
+	if mm.assetsKnown && !mm.assetsOK {
 		d.say(citeEdge, nil, "家庭财产超过当地规定，不属于低保边缘家庭")
 		d.decide(false)
 		return
@@ -435,15 +454,21 @@ func evalEdge(r *Request, e *env, d *Decision) {
 	line := std * minzheng.Fen(mm.n)
 	pc := mm.net / minzheng.Fen(mm.n)
 	if mm.net < line {
+		// Below the standard a household is on 低保 if its assets qualify,
+		// and not on the edge if they do not: never on the edge.
 		d.say(citeEdge, map[string]any{"per_capita_fen": int64(pc), "standard_fen": int64(std)},
-			"家庭月人均收入 = %s 元，低于%s %s 元，符合低保条件，不属于低保边缘家庭", perCapitaText(mm), standardName(r, e), yuan(std))
+			"家庭月人均收入 = %s 元，低于%s %s 元，属于低保的收入范围，不属于低保边缘家庭", perCapitaText(mm), standardName(r, e), yuan(std))
 		d.decide(false)
 		return
 	}
 	multiple := e.ratio("dibao.edge.multiple")
 	edgeLine := multiple.Of(std * minzheng.Fen(mm.n))
 	values := map[string]any{"per_capita_fen": int64(pc), "standard_fen": int64(std), "multiple": multiple.String(), "net_income_fen": int64(mm.net), "edge_line_fen": int64(edgeLine)}
-	if mm.net < edgeLine {
+	if under(mm.net, multiple, line) {
+		if !mm.assetsKnown {
+			d.missing("household.assets")
+			return
+		}
 		d.say(cite(citeEdge, e.source("dibao.edge.multiple")), values,
 			"家庭月人均收入 = %s 元，不低于%s %s 元，但家庭月收入 %s 元低于 %s 倍标准 × %d 人 = %s 元，属于低保边缘家庭",
 			perCapitaText(mm), standardName(r, e), yuan(std), yuan(mm.net), multiple, mm.n, yuan(edgeLine))

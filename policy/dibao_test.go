@@ -115,3 +115,48 @@ func TestEvaluateErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestReviewCases: answers that must not depend on facts they do not need,
+// and inputs a careless rule would get wrong.
+func TestReviewCases(t *testing.T) {
+	old := person(t, "440305", "1950-01-02", 11)
+	noAssets := func(js string) string {
+		return strings.Replace(js, `,"assets":{"deposits_fen":0,"vehicles":0,"houses":1}`, "", 1)
+	}
+	cases := []struct {
+		name, js string
+		want     *bool
+		amount   int64
+		missing  string
+	}{
+		{"收入超过边缘线时不需财产信息", noAssets(household("dibao", "2024-06-01", "370614107201", "rural", fmt.Sprintf(`{"id_number":%q,"incomes":[{"kind":"wage","monthly_fen":1500000}]}`, old))), ptr(false), 0, ""},
+		{"收入低于标准时缺财产信息", noAssets(household("dibao", "2024-06-01", "370614107201", "rural", fmt.Sprintf(`{"id_number":%q}`, old))), nil, 0, "household.assets"},
+		{"低于标准的家庭不是边缘户，不需财产信息", noAssets(strings.Replace(household("dibao", "2024-06-01", "370614107201", "rural", fmt.Sprintf(`{"id_number":%q}`, old)), `"dibao"`, `"dibao_edge"`, 1)), ptr(false), 0, ""},
+		{"有劳动能力者不是特困，不需城乡类别", household("tekun", "2024-06-01", "370614107201", "", fmt.Sprintf(`{"id_number":%q}`, person(t, "370614", "1990-01-01", 13))), ptr(false), 0, ""},
+		{"收入高于标准不是特困，不需赡养人年龄", household("tekun", "2024-06-01", "370614107201", "rural", fmt.Sprintf(`{"id_number":%q,"incomes":[{"kind":"wage","monthly_fen":500000}],"supporters":[{"relation":"child"}]}`, old)), ptr(false), 0, ""},
+		{"城乡统一地区特困按统一低保标准核收入", household("tekun", "2024-06-01", "320402001001", "rural", fmt.Sprintf(`{"id_number":%q,"incomes":[{"kind":"wage","monthly_fen":90000}]}`, old)), ptr(true), 122200 + 10000, ""},
+		{"支出型救助不计就业成本", strings.Replace(household("linshi", "2024-06-01", "370614107201", "rural", fmt.Sprintf(`{"id_number":%q,"expenses":[{"kind":"job_cost","yearly_fen":1200000}]}`, old)), `"household"`, `"options":{"kind":"expenditure"},"household"`, 1), ptr(false), 0, ""},
+		{"青海草场补贴不计入特困收入", household("tekun", "2024-06-01", "632724100200", "rural", fmt.Sprintf(`{"id_number":%q,"incomes":[{"kind":"grassland_subsidy","monthly_fen":70000}]}`, person(t, "632724", "1960-01-01", 15))), ptr(true), 78000 + 10000, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			d := mustEval(t, parse(t, c.js))
+			switch {
+			case c.want == nil && !null(d), c.want != nil && *c.want && !yes(d), c.want != nil && !*c.want && !no(d):
+				t.Fatalf("eligible = %v, want %v; missing %v; reasons %+v", d.Eligible, c.want, d.Missing, d.Reasons)
+			}
+			if int64(d.AmountFen) != c.amount {
+				t.Errorf("amount %d, want %d", d.AmountFen, c.amount)
+			}
+			if c.missing != "" && (len(d.Missing) != 1 || d.Missing[0] != c.missing) {
+				t.Errorf("missing %v, want %s", d.Missing, c.missing)
+			}
+		})
+	}
+	t.Run("自理项目重复填写", func(t *testing.T) {
+		_, err := Evaluate(parse(t, household("tekun", "2024-06-01", "370614107201", "rural", fmt.Sprintf(`{"id_number":%q,"self_care_failed":["bathing","bathing"]}`, old))), book)
+		if e, ok := minzheng.AsError(err); !ok || e.Field != "household.members[0].self_care_failed" {
+			t.Fatalf("duplicate items: %v", err)
+		}
+	})
+}

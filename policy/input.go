@@ -219,9 +219,12 @@ func (r *Request) prepare() error {
 		if m.Schooling != "" && !registry.Schoolings.Has(m.Schooling) {
 			return minzheng.Invalid(f+".schooling", "在学情况“%s”不对，应为 %s 之一", m.Schooling, registry.Schoolings.Codes())
 		}
-		for _, s := range m.SelfCareFailed {
+		for j, s := range m.SelfCareFailed {
 			if !registry.SelfCareItems.Has(s) {
 				return minzheng.Invalid(f+".self_care_failed", "自理能力项目“%s”不对，应为 %s 之一", s, registry.SelfCareItems.Codes())
+			}
+			if contains(m.SelfCareFailed[:j], s) {
+				return minzheng.Invalid(f+".self_care_failed", "自理能力项目“%s”重复填写", registry.SelfCareItems.Name(s))
 			}
 		}
 		for j, in := range m.Incomes {

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"minzheng"
+	"minzheng/registry"
 )
 
 const (
@@ -54,6 +55,7 @@ func evalLinshi(r *Request, e *env, d *Decision) {
 		d.say(citeLinshiKinds, nil, "支出型临时救助：因教育、医疗等生活必需支出突然增加，超出家庭承受能力")
 		var counted, yearly minzheng.Fen
 		exempt := e.list("dibao.income.exempt")
+		kinds := e.list("linshi.expenditure.kinds")
 		for i := range h.Members {
 			m := &h.Members[i]
 			for _, in := range m.Incomes {
@@ -62,14 +64,16 @@ func evalLinshi(r *Request, e *env, d *Decision) {
 				}
 			}
 			for _, x := range m.Expenses {
-				yearly += x.YearlyFen - x.ReimbursedFen
+				if kinds.Has(x.Kind) {
+					yearly += x.YearlyFen - x.ReimbursedFen
+				}
 			}
 		}
 		if e.err != nil {
 			return
 		}
 		if yearly <= 0 {
-			d.say(citeLinshiWho, nil, "没有扣除报销后的刚性支出，不符合支出型临时救助条件")
+			d.say(cite(citeLinshiWho, e.source("linshi.expenditure.kinds")), nil, "没有扣除报销后的%s支出，不符合支出型临时救助条件", kindNames(kinds.List, registry.ExpenseKinds))
 			d.decide(false)
 			return
 		}
@@ -78,7 +82,7 @@ func evalLinshi(r *Request, e *env, d *Decision) {
 		multiple := e.ratio("linshi.expenditure.multiple")
 		line := multiple.Of(std * n)
 		values := map[string]any{"income_fen": int64(counted), "expenses_yearly_fen": int64(yearly), "burden_fen": int64(burden), "left_fen": int64(left), "line_fen": int64(line)}
-		if left >= line {
+		if !under(left, multiple, std*n) {
 			d.say(cite(citeLinshiWho, e.source("linshi.expenditure.multiple")), values,
 				"家庭月收入 %s 元，扣除刚性支出（报销后每年 %s 元，每月 %s 元）后为 %s 元，不低于 %s 倍低保标准 × %d 人 = %s 元，支出未超出家庭承受能力",
 				yuan(counted), yuan(yearly), yuan(burden), yuan(left), multiple, n, yuan(line))

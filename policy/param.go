@@ -71,6 +71,12 @@ func (r Ratio) Of(f minzheng.Fen) minzheng.Fen {
 	return -minzheng.Fen((-p + 5000) / 10000)
 }
 
+// under reports whether x < r × base exactly, without rounding the line:
+// a household at 1199.99 元 is under a line of 1.5 × 799.99 = 1199.985.
+func under(x minzheng.Fen, r Ratio, base minzheng.Fen) bool {
+	return int64(x)*10000 < int64(r)*int64(base)
+}
+
 // Value is a parameter's parsed value; which field holds it depends on the
 // parameter's Kind.
 type Value struct {

@@ -196,6 +196,7 @@ type env struct {
 	d      *Decision
 	err    error
 	seen   map[string]bool
+	depth  int // formulas being followed
 }
 
 // value resolves name (following a formula), recording it; required
@@ -215,7 +216,15 @@ func (e *env) value(name string, required bool) (Value, bool) {
 	v := row.parsed
 	formula := ""
 	if v.IsFormula() {
+		if e.depth >= 5 {
+			if e.err == nil {
+				e.err = minzheng.Invalid("value", "参数 %s 的公式引用层次过多（可能循环引用），请检查标准设定", name)
+			}
+			return Value{}, false
+		}
+		e.depth++
 		ref, ok := e.value(v.Ref, true)
+		e.depth--
 		if !ok {
 			return Value{}, false
 		}
@@ -238,10 +247,7 @@ func (e *env) value(name string, required bool) (Value, bool) {
 }
 
 func (e *env) absent(name string, spec Spec) error {
-	if first := e.book.Earliest(name, e.region); first != 0 {
-		return minzheng.Invalid("date", "参数 %s（%s）在区划 %s 于 %s 尚无生效值：最早自 %s 起", name, spec.Title, e.region, e.date, first)
-	}
-	return minzheng.Invalid("region", "参数 %s（%s）在区划 %s 没有设定，请先在标准管理中录入", name, spec.Title, e.region)
+	return noValue(e.book, name, spec, e.region, e.date)
 }
 
 func display(k Kind, v Value) any {

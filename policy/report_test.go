@@ -211,18 +211,23 @@ func TestResolve(t *testing.T) {
 			}
 		})
 	}
-	t.Run("公式只跟一层", func(t *testing.T) {
+	t.Run("公式套公式逐层计算，循环引用报错", func(t *testing.T) {
 		doc := Document{Title: "测试"}
 		nb, err := NewBook([]Param{
 			{Name: "dibao.standard.urban", Value: "100000", EffectiveFrom: day(t, "2020-01-01"), Document: doc},
 			{Name: "tekun.standard.urban", Value: "1.3 × dibao.standard.urban", EffectiveFrom: day(t, "2020-01-01"), Document: doc},
 			{Name: "orphan.standard", Value: "2 × tekun.standard.urban", EffectiveFrom: day(t, "2020-01-01"), Document: doc},
+			{Name: "dibao.standard.rural", Value: "1 × tekun.standard.rural", EffectiveFrom: day(t, "2020-01-01"), Document: doc},
+			{Name: "tekun.standard.rural", Value: "1.3 × dibao.standard.rural", EffectiveFrom: day(t, "2020-01-01"), Document: doc},
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := Resolve(nb, "orphan.standard", "370614000000", day(t, "2024-01-01")); minzheng.ErrorCode(err) != minzheng.CodeInvalid {
-			t.Errorf("a formula over a formula: %v", err)
+		if v, _, err := Resolve(nb, "orphan.standard", "370614000000", day(t, "2024-01-01")); err != nil || v != 260000 {
+			t.Errorf("a formula over a formula: %d, %v; want 260000", v, err)
+		}
+		if _, _, err := Resolve(nb, "tekun.standard.rural", "370614000000", day(t, "2024-01-01")); minzheng.ErrorCode(err) != minzheng.CodeInvalid {
+			t.Errorf("a cycle: %v", err)
 		}
 	})
 }

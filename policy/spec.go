@@ -67,6 +67,7 @@ var specs = []Spec{
 	// 临时救助 (《暂行办法》第47–49条, 《2020意见》第15条)
 	{Name: "linshi.emergency.months", Kind: KindRatio, Title: "急难型救助额（月低保标准的倍数，按人）", Unit: "倍"},
 	{Name: "linshi.expenditure.multiple", Kind: KindRatio, Title: "支出型救助收入线（扣除刚性支出后，低保标准的倍数）", Unit: "倍"},
+	{Name: "linshi.expenditure.kinds", Kind: KindList, Title: "支出型临时救助计入的刚性支出类别", Allowed: expenseKinds},
 	{Name: "linshi.cap.months", Kind: KindRatio, Title: "临时救助上限（月低保标准的倍数，按户）", Unit: "倍"},
 	{Name: "linshi.authority.township_max", Kind: KindFen, Title: "乡镇审批权限上限", Unit: "分"},
 	{Name: "linshi.authority.county_max", Kind: KindFen, Title: "县级审批权限上限（以上一事一议）", Unit: "分"},

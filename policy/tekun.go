@@ -41,36 +41,47 @@ func evalTekun(r *Request, e *env, d *Decision) {
 		d.missing(f + ".id_number")
 		return
 	}
-	ok := true
-	if !tekunUnableToWork(r, e, d, m, age) {
-		ok = false
+	// The three conditions in turn: the first one failed settles it, so no
+	// fact the answer no longer needs is asked for.
+	refuse := func() {
+		d.say(citeTekunCriteria, nil, "不同时具备无劳动能力、无生活来源、无法定赡养抚养扶养义务人或其无履行义务能力三个条件，不符合特困人员认定条件")
+		d.decide(false)
 	}
-	if e.err != nil {
+	if !tekunUnableToWork(r, e, d, m, age) {
+		if e.err == nil {
+			refuse()
+		}
 		return
 	}
+	// The 低保 standard the means test reads: urban where the region has one
+	// standard for both (as dibaoStandard does).
 	area := r.Household.Area
-	if area == "" && e.optBool("dibao.unified") {
-		area = "urban"
+	stdArea := area
+	if e.optBool("dibao.unified") {
+		stdArea = "urban"
+		if area == "" {
+			area = "urban"
+		}
 	}
 	if area == "" {
 		d.missing("household.area")
 		return
 	}
-	if !tekunNoMeans(r, e, d, m, area) {
-		ok = false
-	}
-	if e.err != nil || len(d.Missing) > 0 {
-		return
-	}
-	if !tekunNoSupporter(r, e, d, m, f) {
-		ok = false
-	}
-	if e.err != nil || len(d.Missing) > 0 {
+	ok, known := tekunNoMeans(r, e, d, m, stdArea)
+	if e.err != nil || !known {
 		return
 	}
 	if !ok {
-		d.say(citeTekunCriteria, nil, "不同时具备无劳动能力、无生活来源、无法定赡养抚养扶养义务人或其无履行义务能力三个条件，不符合特困人员认定条件")
-		d.decide(false)
+		refuse()
+		return
+	}
+	if !tekunNoSupporter(r, e, d, m, f) {
+		if e.err == nil && len(d.Missing) == 0 {
+			refuse()
+		}
+		return
+	}
+	if e.err != nil || len(d.Missing) > 0 {
 		return
 	}
 	basic := e.fen("tekun.standard." + area)
@@ -139,7 +150,7 @@ func tekunUnableToWork(r *Request, e *env, d *Decision, m *Member, age int) bool
 			max, _ := strconv.Atoi(lv)
 			if dis.Category == cat && dis.Level <= max {
 				d.say(cite(citeTekunWork, e.source("tekun.disability")), map[string]any{"category": dis.Category, "level": dis.Level},
-					"持%d级%s证（%s一至%d级视为无劳动能力）", dis.Level, disabilityCategories[cat], disabilityCategories[cat], max)
+					"持%d级%s证（%s一至%s级视为无劳动能力）", dis.Level, disabilityCategories[cat], disabilityCategories[cat], chineseNumerals[max])
 				return true
 			}
 		}
@@ -149,8 +160,9 @@ func tekunUnableToWork(r *Request, e *env, d *Decision, m *Member, age int) bool
 }
 
 // tekunNoMeans is 第6条: own income (without the exempt kinds) below the
-// local 低保 standard, and assets within the local limit.
-func tekunNoMeans(r *Request, e *env, d *Decision, m *Member, area string) bool {
+// local 低保 standard, and assets within the local limit. known is false
+// when the assets are missing and the income alone does not settle it.
+func tekunNoMeans(r *Request, e *env, d *Decision, m *Member, area string) (ok, known bool) {
 	std := e.fen("dibao.standard." + area)
 	exempt := e.list("tekun.income.exempt")
 	var counted, free minzheng.Fen
@@ -162,22 +174,25 @@ func tekunNoMeans(r *Request, e *env, d *Decision, m *Member, area string) bool 
 		}
 	}
 	if e.err != nil {
-		return false
+		return false, false
 	}
 	text := fmt.Sprintf("本人月收入计入 %s 元", yuan(counted))
 	if free > 0 {
 		text += fmt.Sprintf("（另有不计入的 %s 元）", yuan(free))
 	}
-	ok := counted < std
+	ok = counted < std
 	if ok {
 		text += fmt.Sprintf("，低于%s低保标准 %s 元", registry.Areas.Name(area), yuan(std))
 	} else {
 		text += fmt.Sprintf("，不低于%s低保标准 %s 元，有生活来源", registry.Areas.Name(area), yuan(std))
 	}
 	d.say(cite(citeTekunMeans, e.source("dibao.standard."+area)), map[string]any{"income_fen": int64(counted), "exempt_fen": int64(free), "standard_fen": int64(std)}, "%s", text)
+	if !ok {
+		return false, true
+	}
 	if r.Household.Assets == nil {
 		d.missing("household.assets")
-		return false
+		return false, false
 	}
 	months := e.integer("tekun.assets.deposit_months")
 	limit := std * minzheng.Fen(months)
@@ -185,11 +200,11 @@ func tekunNoMeans(r *Request, e *env, d *Decision, m *Member, area string) bool 
 	if a.DepositsFen > limit {
 		d.say(cite(citeTekunMeans, e.source("tekun.assets.deposit_months")), map[string]any{"deposits_fen": int64(a.DepositsFen), "limit_fen": int64(limit)},
 			"金融资产 %s 元超过 %d 个月低保标准 %s 元，不符合财产状况规定", yuan(a.DepositsFen), months, yuan(limit))
-		return false
+		return false, true
 	}
 	d.say(cite(citeTekunMeans, e.source("tekun.assets.deposit_months")), map[string]any{"deposits_fen": int64(a.DepositsFen), "limit_fen": int64(limit)},
 		"金融资产 %s 元，不超过 %d 个月低保标准 %s 元", yuan(a.DepositsFen), months, yuan(limit))
-	return ok
+	return true, true
 }
 
 // tekunNoSupporter is 第8条: no legal supporter, or none able to fulfil
@@ -211,11 +226,15 @@ func tekunNoSupporter(r *Request, e *env, d *Decision, m *Member, f string) bool
 		if !ok {
 			continue
 		}
+		cit := citeTekunSupport
+		if strings.Contains(why, "人均可支配收入") {
+			cit = cite(citeTekunSupport, e.source("tekun.supporter.income_limit"))
+		}
 		if able {
 			all = false
-			d.say(citeTekunSupport, nil, "%s%s，具有履行义务能力", who, why)
+			d.say(cit, nil, "%s%s，具有履行义务能力", who, why)
 		} else {
-			d.say(cite(citeTekunSupport, e.source("tekun.supporter.income_limit")), nil, "%s%s，视为无履行义务能力", who, why)
+			d.say(cit, nil, "%s%s，视为无履行义务能力", who, why)
 		}
 	}
 	return all
@@ -260,7 +279,7 @@ func supporterAble(e *env, s Supporter, field string, d *Decision) (able bool, w
 		if *s.MonthlyIncomeFen < limit {
 			return false, fmt.Sprintf("为重度残疾人，月收入 %s 元低于上年度当地人均可支配收入 %s 元", yuan(*s.MonthlyIncomeFen), yuan(limit)), true
 		}
-		return true, fmt.Sprintf("为重度残疾人，但月收入 %s 元不低于 %s 元", yuan(*s.MonthlyIncomeFen), yuan(limit)), true
+		return true, fmt.Sprintf("为重度残疾人，但月收入 %s 元不低于上年度当地人均可支配收入 %s 元", yuan(*s.MonthlyIncomeFen), yuan(limit)), true
 	case "", "normal":
 		if s.Age == nil {
 			d.missing(field + ".age")
@@ -277,10 +296,13 @@ func supporterAble(e *env, s Supporter, field string, d *Decision) (able bool, w
 		if *s.MonthlyIncomeFen < limit {
 			return false, fmt.Sprintf("年满 %d 周岁（%d 周岁），月收入 %s 元低于上年度当地人均可支配收入 %s 元", old, *s.Age, yuan(*s.MonthlyIncomeFen), yuan(limit)), true
 		}
-		return true, fmt.Sprintf("年满 %d 周岁，但月收入 %s 元不低于 %s 元", old, yuan(*s.MonthlyIncomeFen), yuan(limit)), true
+		return true, fmt.Sprintf("年满 %d 周岁，但月收入 %s 元不低于上年度当地人均可支配收入 %s 元", old, yuan(*s.MonthlyIncomeFen), yuan(limit)), true
 	}
 	if s.Age != nil {
 		return true, fmt.Sprintf("%d 周岁", *s.Age), true
 	}
 	return true, "", true
 }
+
+// chineseNumerals are the disability grades as the certificates write them.
+var chineseNumerals = []string{"零", "一", "二", "三", "四"}

@@ -64,10 +64,11 @@ func TestParamsAPI(t *testing.T) {
 		t.Run("全国默认参数适用于各地", func(t *testing.T) {
 			status, v := f.do(t, "GET", "/api/v1/params?name=dibao.edge.multiple&region=370614107", penglai, nil)
 			items, total := jitems(t, v)
-			if status != http.StatusOK || total != 1 {
+			// Two rows: the value before the current 办法 came into force, and from then.
+			if status != http.StatusOK || total != 2 {
 				t.Fatalf("status %d total %d %v", status, total, v)
 			}
-			it := items[0]
+			it := items[1]
 			if it["region"] != "000000000000" || it["value"] != "1.5" || it["title"] != "低保边缘家庭收入线（低保标准的倍数）" ||
 				it["demo"] != false || it["effective_to"] != nil {
 				t.Errorf("row %v", it)
