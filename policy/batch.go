@@ -346,18 +346,18 @@ func (c *Columns) Dibao(b *Book) (*Results, error) {
 	if err != nil {
 		return nil, err
 	}
-	return c.dibao(groups, nil, nil), nil
+	return c.dibao(groups, villageGroups{}, nil), nil
 }
 
 // dibao runs the groups' parameters over every household; where prev is
 // given, households of villages whose parameters equal prevGroups' are
 // copied from prev instead — a reform of one county's standard reevaluates
 // that county only.
-func (c *Columns) dibao(groups []groupParams, prevGroups []groupParams, prev *Results) *Results {
-	same := make([]bool, len(groups))
+func (c *Columns) dibao(groups villageGroups, prevGroups villageGroups, prev *Results) *Results {
+	same := make([]bool, len(groups.of))
 	if prev != nil {
-		for i := range groups {
-			same[i] = groups[i] == prevGroups[i]
+		for v := range groups.of {
+			same[v] = groups.params[groups.of[v]] == prevGroups.params[prevGroups.of[v]]
 		}
 	}
 	n := c.Len()
@@ -379,7 +379,7 @@ func (c *Columns) dibao(groups []groupParams, prevGroups []groupParams, prev *Re
 					res.Code[h], res.Amount[h], res.Persons[h] = prev.Code[h], prev.Amount[h], prev.Persons[h]
 					continue
 				}
-				res.Code[h], res.Amount[h], res.Persons[h] = c.dibaoOne(h, &groups[v])
+				res.Code[h], res.Amount[h], res.Persons[h] = c.dibaoOne(h, &groups.params[groups.of[v]])
 			}
 		}(lo, hi)
 	}
@@ -387,20 +387,51 @@ func (c *Columns) dibao(groups []groupParams, prevGroups []groupParams, prev *Re
 	return res
 }
 
-func (c *Columns) groups(b *Book) ([]groupParams, error) {
-	areas := make([][3]bool, len(c.Villages))
+// groups reads the parameters of every village. Villages whose deepest
+// region holding any parameter row is the same read the same rows, so
+// each such region is resolved once: a province of 30,000 villages with
+// standards set per county resolves a few dozen groups.
+func (c *Columns) groups(b *Book) (villageGroups, error) {
+	// The areas present decide which standards must exist: per village
+	// first (an index, not a map, per household), then per region.
+	perVillage := make([][3]bool, len(c.Villages))
 	for h, v := range c.Village {
-		areas[v][c.Area[h]] = true
+		perVillage[v][c.Area[h]] = true
 	}
-	groups := make([]groupParams, len(c.Villages))
+	areas := map[string]*[3]bool{}
+	keys := make([]string, len(c.Villages))
 	for i, v := range c.Villages {
-		g, err := resolveGroup(b, v, c.Date, areas[i])
-		if err != nil {
-			return nil, err
+		keys[i] = b.deepestRegion(v)
+		if areas[keys[i]] == nil {
+			areas[keys[i]] = &[3]bool{}
 		}
-		groups[i] = g
+		for a, ok := range perVillage[i] {
+			areas[keys[i]][a] = areas[keys[i]][a] || ok
+		}
+	}
+	byKey := map[string]int32{}
+	groups := villageGroups{of: make([]int32, len(c.Villages))}
+	for i, v := range c.Villages {
+		k, ok := byKey[keys[i]]
+		if !ok {
+			g, err := resolveGroup(b, v, c.Date, *areas[keys[i]])
+			if err != nil {
+				return villageGroups{}, err
+			}
+			k = int32(len(groups.params))
+			groups.params = append(groups.params, g)
+			byKey[keys[i]] = k
+		}
+		groups.of[i] = k
 	}
 	return groups, nil
+}
+
+// villageGroups are the distinct parameter sets (few) and which one each
+// village (many) reads; the sets stay in the processor's cache.
+type villageGroups struct {
+	of     []int32 // by village
+	params []groupParams
 }
 
 // dibaoOne is evalDibao without the sentences. The common case reads
@@ -684,7 +715,7 @@ func Simulate(c *Columns, base *Book, sets []Set, regionCode string, sample int)
 	if err != nil {
 		return nil, err
 	}
-	before := c.dibao(baseGroups, nil, nil)
+	before := c.dibao(baseGroups, villageGroups{}, nil)
 	after := c.dibao(reformGroups, baseGroups, before)
 	sim := &Simulation{Program: "dibao", Region: regionCode, Date: c.Date}
 	for _, st := range sets {

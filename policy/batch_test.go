@@ -171,6 +171,7 @@ func BenchmarkEvaluateDibao(b *testing.B) {
 func benchColumns(b *testing.B, n int) *Columns {
 	day, _ := minzheng.ParseDate("2024-06-01")
 	c, _ := randomColumns(b, n, day)
+	runtime.GC() // the households the columns were built from are garbage
 	return c
 }
 
@@ -208,4 +209,27 @@ func BenchmarkSimulate1MAllChanged(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkBatchDibao1MManyVillages spreads the million households over
+// 20,000 villages of the seed counties, as a province's registry is.
+func BenchmarkBatchDibao1MManyVillages(b *testing.B) {
+	day, _ := minzheng.ParseDate("2024-06-01")
+	r := rand.New(rand.NewPCG(7, 11))
+	c := NewColumns(day, 1_000_000)
+	seq := 0
+	for i := 0; i < 1_000_000; i++ {
+		county := batchVillages[i%len(batchVillages)][:6]
+		v := fmt.Sprintf("%s%06d", county, i%20000)
+		h := randomHousehold(r, day, county, &seq)
+		c.Add(int64(i+1), v, &h)
+	}
+	runtime.GC()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := c.Dibao(book); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(c.Len())*float64(b.N)/b.Elapsed().Seconds()/1e6, "Mhouseholds/s")
 }

@@ -333,19 +333,21 @@ func (p *Param) Check() error {
 // Book is a set of parameter rows, indexed for lookup. It is immutable; a
 // reform is a new Book made by Overlay.
 type Book struct {
-	byName map[string][]*Param // each sorted by region length desc, effective_from desc, recorded_at desc
+	byName  map[string][]*Param // each sorted by region length desc, effective_from desc, recorded_at desc
+	regions map[string]bool     // the regions holding any row
 }
 
 // NewBook checks and indexes rows. A row that does not parse is an error:
 // the book must never hold a value the rules cannot read.
 func NewBook(rows []Param) (*Book, error) {
-	b := &Book{byName: map[string][]*Param{}}
+	b := &Book{byName: map[string][]*Param{}, regions: map[string]bool{}}
 	for i := range rows {
 		p := rows[i]
 		if err := p.Check(); err != nil {
 			return nil, fmt.Errorf("参数 %s（%s，%s 起）：%w", rows[i].Name, regionLabel(rows[i].Region), rows[i].EffectiveFrom, err)
 		}
 		b.byName[p.Name] = append(b.byName[p.Name], &p)
+		b.regions[p.Region] = true
 	}
 	for _, list := range b.byName {
 		sortRows(list)
@@ -405,6 +407,17 @@ func (b *Book) Row(name, region12 string, day minzheng.Date) *Param {
 		return p
 	}
 	return nil
+}
+
+// deepestRegion is the longest prefix of region12 that holds a row of any
+// parameter: two places with the same one read the same rows.
+func (b *Book) deepestRegion(region12 string) string {
+	for _, n := range []int{12, 9, 6, 4, 2} {
+		if b.regions[region12[:n]] {
+			return region12[:n]
+		}
+	}
+	return ""
 }
 
 // Earliest is the first day name has any value in the region, zero when it
@@ -475,9 +488,12 @@ func ParseSet(s string) (Set, error) {
 // day, recorded after everything else, so they win wherever their region is
 // at least as deep as the row they replace.
 func (b *Book) Overlay(sets []Set, day minzheng.Date) (*Book, error) {
-	nb := &Book{byName: make(map[string][]*Param, len(b.byName))}
+	nb := &Book{byName: make(map[string][]*Param, len(b.byName)), regions: make(map[string]bool, len(b.regions))}
 	for k, v := range b.byName {
 		nb.byName[k] = append([]*Param(nil), v...)
+	}
+	for k := range b.regions {
+		nb.regions[k] = true
 	}
 	for _, s := range sets {
 		p := &Param{Name: s.Name, Region: s.Region, Value: s.Value, EffectiveFrom: day,
@@ -486,6 +502,7 @@ func (b *Book) Overlay(sets []Set, day minzheng.Date) (*Book, error) {
 			return nil, err
 		}
 		nb.byName[s.Name] = append(nb.byName[s.Name], p)
+		nb.regions[p.Region] = true
 		sortRows(nb.byName[s.Name])
 	}
 	return nb, nil
