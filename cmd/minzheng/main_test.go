@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -188,8 +189,80 @@ func TestDemo(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(string(body), `"token"`) {
 		t.Fatalf("demo login: %d %s", resp.StatusCode, body)
 	}
+	var tok struct{ Token string }
+	if err := json.Unmarshal(body, &tok); err != nil {
+		t.Fatal(err)
+	}
+	// The demo's parameters are the seeds': 蓬莱's rural standard in 2024.
+	req, _ := http.NewRequest("POST", base+"/api/v1/eval", strings.NewReader(evalRequest))
+	req.Header.Set("Authorization", "Bearer "+tok.Token)
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), `"amount_fen": 50000`) && !strings.Contains(string(body), `"amount_fen":50000`) {
+		t.Fatalf("demo eval: %d %s", resp.StatusCode, body)
+	}
 	cancel()
 	if code := <-done; code != 0 {
 		t.Fatalf("demo exited %d", code)
+	}
+	// The same request on the command line against the demo database, and a
+	// what-if over its registry.
+	code, out, errs := runCmd(t, evalRequest, "eval", "--db", db)
+	if code != 0 || !strings.Contains(out, `"amount_fen": 50000`) {
+		t.Fatalf("eval --db: %d %s %s", code, out, errs)
+	}
+	code, out, errs = runCmd(t, "", "simulate", "--db", db, "--region", "370614", "--date", "2025-09-26", "--set", "dibao.standard.rural=120000@370614", "--sample", "2")
+	if code != 0 || !strings.Contains(out, `"townships"`) || !strings.Contains(out, `"monthly_change_fen"`) {
+		t.Fatalf("simulate: %d %s %s", code, out, errs)
+	}
+	var sim struct {
+		Total struct {
+			Households       int   `json:"households"`
+			MonthlyChangeFen int64 `json:"monthly_change_fen"`
+		} `json:"total"`
+	}
+	if err := json.Unmarshal([]byte(out), &sim); err != nil || sim.Total.Households == 0 || sim.Total.MonthlyChangeFen <= 0 {
+		t.Fatalf("simulate answered %+v (%v)", sim, err)
+	}
+}
+
+// evalRequest is a one-person 低保 request in 蓬莱 (wage 300 元, rural
+// standard 800 元 in 2024: 500 元).
+const evalRequest = `{"program":"dibao","date":"2024-06-01","region":"370614107201","household":{"area":"rural",
+ "members":[{"id_number":"370614197003020119","incomes":[{"kind":"wage","monthly_fen":30000}]}],
+ "assets":{"deposits_fen":0,"vehicles":0,"houses":1}}}`
+
+func TestEval(t *testing.T) {
+	cases := []struct {
+		name, stdin string
+		args        []string
+		code        int
+		want        string
+	}{
+		{"内置标准测算", evalRequest, nil, 0, `"amount_fen": 50000`},
+		{"未知项目列出可选项目", strings.Replace(evalRequest, `"dibao"`, `"wubao"`, 1), nil, 1, `"code": "invalid"`},
+		{"早于任何标准的日期", strings.Replace(evalRequest, "2024-06-01", "2019-06-01", 1), nil, 1, "dibao.standard.rural"},
+		{"不是 JSON", "{", nil, 1, "不是有效的 JSON"},
+		{"未知字段", strings.Replace(evalRequest, `"area"`, `"areas"`, 1), nil, 1, "未知字段 areas"},
+		{"多余的参数", evalRequest, []string{"extra"}, 2, "多余的参数"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Setenv("MINZHENG_DB", "")
+			code, out, errs := runCmd(t, c.stdin, append([]string{"eval"}, c.args...)...)
+			if code != c.code || !strings.Contains(out+errs, c.want) {
+				t.Fatalf("code %d, want %d; out %s; err %s; want %q", code, c.code, out, errs, c.want)
+			}
+		})
+	}
+	if code, _, errs := runCmd(t, "", "simulate", "--db", dbURL, "--set", "dibao.standard.rural=1"); code != 2 || !strings.Contains(errs, "--region") {
+		t.Errorf("simulate without a region: %d %s", code, errs)
+	}
+	if code, _, errs := runCmd(t, "", "simulate", "--db", dbURL, "--region", "370614", "--set", "no.such=1"); code != 1 || !strings.Contains(errs, "no.such") {
+		t.Errorf("simulate with an unknown parameter: %d %s", code, errs)
 	}
 }
