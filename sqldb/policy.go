@@ -123,6 +123,7 @@ func (db *DB) PolicyColumns(ctx context.Context, scope region.Code, day minzheng
 		from, to := lo+int64(k)*step, lo+int64(k+1)*step
 		queries = append(queries, func() error {
 			var part []hhMember
+			var rel, id, ill sql.RawBytes
 			err := db.scan(ctx, `SELECT m.household_id, m.person_id, m.relation, p.id_number,
 				f.valid_from, f.id, f.disability_category, f.disability_level, f.serious_illness, f.death_date
 				FROM memberships m `+join("m.household_id")+` JOIN persons p ON p.id = m.person_id
@@ -132,9 +133,14 @@ func (db *DB) PolicyColumns(ctx context.Context, scope region.Code, day minzheng
 				var m hhMember
 				var cat sql.NullString
 				var level sql.NullInt64
-				if err := r.Scan(&m.household, &m.person, &m.relation, &m.idNumber, &m.from, &m.version, &cat, &level, &m.illness, &m.death); err != nil {
+				// Raw bytes for the text read on every row: no string is made
+				// for them until the member is kept.
+				if err := r.Scan(&m.household, &m.person, &rel, &id, &m.from, &m.version, &cat, &level, &ill, &m.death); err != nil {
 					return err
 				}
+				m.relation = relationCode(rel)
+				copy(m.idNumber[:], id)
+				m.ill = len(ill) > 0
 				if cat.Valid {
 					m.disability = &policy.Disability{Category: cat.String, Level: int(level.Int64)}
 				}
@@ -200,7 +206,7 @@ func (db *DB) PolicyColumns(ctx context.Context, scope region.Code, day minzheng
 			if m.relation == "head" || head < 0 {
 				head = len(h.Members)
 			}
-			h.Members = append(h.Members, policy.Member{IDNumber: m.idNumber, Relation: m.relation, Disability: m.disability, SeriousIllness: m.illness != ""})
+			h.Members = append(h.Members, policy.Member{IDNumber: string(m.idNumber[:]), Relation: m.relation, Disability: m.disability, SeriousIllness: m.ill})
 			persons = append(persons, m.person)
 		}
 		member := func(person int64) *policy.Member {
@@ -251,13 +257,25 @@ type hhVersion struct {
 
 // hhMember is a member with his facts' version.
 type hhMember struct {
-	household, person  int64
-	relation, idNumber string
-	from               minzheng.Date
-	version            int64
-	disability         *policy.Disability
-	illness            string
-	death              minzheng.Date
+	household, person int64
+	relation          string // one of registry.Relations' codes, not a copy
+	idNumber          [18]byte
+	from              minzheng.Date
+	version           int64
+	disability        *policy.Disability
+	ill               bool
+	death             minzheng.Date
+}
+
+// relationCode is the registry's own string for a relation read as bytes,
+// so a million members share ten strings.
+func relationCode(b []byte) string {
+	for _, r := range registry.Relations {
+		if string(b) == r.Code {
+			return r.Code
+		}
+	}
+	return string(b)
 }
 
 type hhFact struct {
