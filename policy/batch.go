@@ -398,31 +398,32 @@ func (c *Columns) groups(b *Book) (villageGroups, error) {
 	for h, v := range c.Village {
 		perVillage[v][c.Area[h]] = true
 	}
-	areas := map[string]*[3]bool{}
-	keys := make([]string, len(c.Villages))
-	for i, v := range c.Villages {
-		keys[i] = b.deepestRegion(v)
-		if areas[keys[i]] == nil {
-			areas[keys[i]] = &[3]bool{}
-		}
-		for a, ok := range perVillage[i] {
-			areas[keys[i]][a] = areas[keys[i]][a] || ok
-		}
-	}
+	// Number the regions the villages fall under, then resolve each once
+	// for the areas its villages hold.
 	byKey := map[string]int32{}
+	var first []int // a village of each group
+	var areas [][3]bool
 	groups := villageGroups{of: make([]int32, len(c.Villages))}
 	for i, v := range c.Villages {
-		k, ok := byKey[keys[i]]
+		key := b.deepestRegion(v)
+		k, ok := byKey[key]
 		if !ok {
-			g, err := resolveGroup(b, v, c.Date, *areas[keys[i]])
-			if err != nil {
-				return villageGroups{}, err
-			}
-			k = int32(len(groups.params))
-			groups.params = append(groups.params, g)
-			byKey[keys[i]] = k
+			k = int32(len(first))
+			byKey[key] = k
+			first = append(first, i)
+			areas = append(areas, [3]bool{})
 		}
 		groups.of[i] = k
+		for a, has := range perVillage[i] {
+			areas[k][a] = areas[k][a] || has
+		}
+	}
+	for k, i := range first {
+		g, err := resolveGroup(b, c.Villages[i], c.Date, areas[k])
+		if err != nil {
+			return villageGroups{}, err
+		}
+		groups.params = append(groups.params, g)
 	}
 	return groups, nil
 }

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"sync"
 	"fmt"
 	"sort"
 	"strconv"
@@ -335,6 +336,8 @@ func (p *Param) Check() error {
 type Book struct {
 	byName  map[string][]*Param // each sorted by region length desc, effective_from desc, recorded_at desc
 	regions map[string]bool     // the regions holding any row
+	list     []string // regions, deepest first, made once
+	listOnce sync.Once
 }
 
 // NewBook checks and indexes rows. A row that does not parse is an error:
@@ -412,12 +415,29 @@ func (b *Book) Row(name, region12 string, day minzheng.Date) *Param {
 // deepestRegion is the longest prefix of region12 that holds a row of any
 // parameter: two places with the same one read the same rows.
 func (b *Book) deepestRegion(region12 string) string {
-	for _, n := range []int{12, 9, 6, 4, 2} {
-		if b.regions[region12[:n]] {
-			return region12[:n]
+	for _, r := range b.regionList() {
+		if strings.HasPrefix(region12, r) {
+			return r
 		}
 	}
 	return ""
+}
+
+// regionList is the regions holding rows, deepest first: a handful, so a
+// scan of prefixes beats hashing for every village.
+func (b *Book) regionList() []string {
+	b.listOnce.Do(func() {
+		for r := range b.regions {
+			b.list = append(b.list, r)
+		}
+		sort.Slice(b.list, func(i, j int) bool {
+			if len(b.list[i]) != len(b.list[j]) {
+				return len(b.list[i]) > len(b.list[j])
+			}
+			return b.list[i] < b.list[j]
+		})
+	})
+	return b.list
 }
 
 // Earliest is the first day name has any value in the region, zero when it
