@@ -1,11 +1,11 @@
 package policy
 
 import (
-	"sync"
 	"fmt"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"minzheng"
@@ -334,9 +334,9 @@ func (p *Param) Check() error {
 // Book is a set of parameter rows, indexed for lookup. It is immutable; a
 // reform is a new Book made by Overlay.
 type Book struct {
-	byName  map[string][]*Param // each sorted by region length desc, effective_from desc, recorded_at desc
-	regions map[string]bool     // the regions holding any row
-	list     []string // regions, deepest first, made once
+	byName   map[string][]*Param // each sorted by region length desc, effective_from desc, recorded_at desc
+	regions  map[string]bool     // the regions holding any row
+	list     []string            // regions, deepest first, made once
 	listOnce sync.Once
 }
 
