@@ -27,16 +27,30 @@ func init() {
 	register(&Program{Code: "dibao_edge", Name: "低保边缘家庭", Period: "month", rule: evalEdge})
 }
 
+// householdTest is the start of the 低保 and 低保边缘 tests: the standard
+// and the household's means; ok is false when a fact or a parameter is
+// missing (recorded on d or e).
+func householdTest(r *Request, e *env, d *Decision) (minzheng.Fen, means, bool) {
+	if len(r.Household.Members) == 0 {
+		d.missing("household.members")
+		return 0, means{}, false
+	}
+	std, ok := dibaoStandard(r, e, d)
+	if !ok || e.err != nil {
+		return 0, means{}, false
+	}
+	mm, ok := householdMeans(r, e, d, std)
+	return std, mm, ok && e.err == nil
+}
+
 // dibaoStandard is the monthly 低保 standard for the household: urban or
 // rural by its area, or the one standard of a region that unifies them.
 // ok is false when the area is needed and missing.
-func dibaoStandard(r *Request, e *env, d *Decision, quiet bool) (minzheng.Fen, bool) {
+func dibaoStandard(r *Request, e *env, d *Decision) (minzheng.Fen, bool) {
 	if e.optBool("dibao.unified") {
 		std := e.fen("dibao.standard.urban")
-		if !quiet {
-			d.say(cite(e.source("dibao.standard.urban"), citeStandard), map[string]any{"standard_fen": int64(std)},
-				"当地实行城乡统一低保标准，为 %s 元/人/月", yuan(std))
-		}
+		d.say(cite(e.source("dibao.standard.urban"), citeStandard), map[string]any{"standard_fen": int64(std)},
+			"当地实行城乡统一低保标准，为 %s 元/人/月", yuan(std))
 		return std, true
 	}
 	area := r.Household.Area
@@ -45,10 +59,8 @@ func dibaoStandard(r *Request, e *env, d *Decision, quiet bool) (minzheng.Fen, b
 		return 0, false
 	}
 	std := e.fen("dibao.standard." + area)
-	if !quiet {
-		d.say(cite(e.source("dibao.standard."+area), citeStandard), map[string]any{"standard_fen": int64(std), "area": area},
-			"%s低保标准为 %s 元/人/月", registry.Areas.Name(area), yuan(std))
-	}
+	d.say(cite(e.source("dibao.standard."+area), citeStandard), map[string]any{"standard_fen": int64(std), "area": area},
+		"%s低保标准为 %s 元/人/月", registry.Areas.Name(area), yuan(std))
 	return std, true
 }
 
@@ -207,17 +219,8 @@ func standardName(r *Request, e *env) string {
 // A household above the line but within the edge is looked at member by
 // member for 单人保 (《低保办法》第8条).
 func evalDibao(r *Request, e *env, d *Decision) {
-	h := &r.Household
-	if len(h.Members) == 0 {
-		d.missing("household.members")
-		return
-	}
-	std, ok := dibaoStandard(r, e, d, false)
-	if !ok || e.err != nil {
-		return
-	}
-	mm, ok := householdMeans(r, e, d, std)
-	if !ok || e.err != nil {
+	std, mm, ok := householdTest(r, e, d)
+	if !ok {
 		return
 	}
 	line := std * minzheng.Fen(mm.n)
@@ -433,17 +436,8 @@ func label(m *Member, i int) string {
 // income under the region's multiple of the standard, assets within the
 // limits (《低保办法》第8条, 《2022通知》一(四), 《2023意见》二).
 func evalEdge(r *Request, e *env, d *Decision) {
-	h := &r.Household
-	if len(h.Members) == 0 {
-		d.missing("household.members")
-		return
-	}
-	std, ok := dibaoStandard(r, e, d, false)
-	if !ok || e.err != nil {
-		return
-	}
-	mm, ok := householdMeans(r, e, d, std)
-	if !ok || e.err != nil {
+	std, mm, ok := householdTest(r, e, d)
+	if !ok {
 		return
 	}
 	if mm.assetsKnown && !mm.assetsOK {

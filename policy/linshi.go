@@ -33,7 +33,7 @@ func evalLinshi(r *Request, e *env, d *Decision) {
 		d.missing("household.members")
 		return
 	}
-	std, ok := dibaoStandard(r, e, d, false)
+	std, ok := dibaoStandard(r, e, d)
 	if !ok || e.err != nil {
 		return
 	}
