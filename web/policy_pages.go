@@ -171,6 +171,11 @@ func formRequest(f url.Values) (policy.Request, error) {
 		k := func(name string) string { return fmt.Sprintf("m%d_%s", i, name) }
 		m := policy.Member{IDNumber: strings.TrimSpace(f.Get(k("id_number"))), Relation: f.Get(k("relation")), Schooling: f.Get(k("schooling")),
 			SeriousIllness: f.Get(k("ill")) != "", SelfCareFailed: f[k("self_care")]}
+		if strings.Contains(m.IDNumber, "*") {
+			// A masked number shown from the registry: the birth date kept
+			// beside it stands in for it.
+			m.IDNumber = ""
+		}
 		if b := strings.TrimSpace(f.Get(k("birth_date"))); b != "" && m.IDNumber == "" {
 			if m.BirthDate, err = minzheng.ParseDate(b); err != nil {
 				return req, minzheng.Invalid(k("birth_date"), "第 %d 人出生日期：%s", i+1, err.Error())
@@ -233,6 +238,11 @@ func requestForm(req policy.Request) url.Values {
 		}
 		k := func(name string) string { return fmt.Sprintf("m%d_%s", i, name) }
 		f.Set(k("id_number"), minzheng.MaskID(m.IDNumber))
+		if m.IDNumber != "" {
+			if id, err := registry.ParseIDNumber(m.IDNumber, req.Date, ""); err == nil {
+				f.Set(k("birth_date"), id.Birth().String())
+			}
+		}
 		f.Set(k("relation"), m.Relation)
 		f.Set(k("schooling"), m.Schooling)
 		if m.SeriousIllness {

@@ -82,3 +82,21 @@ func TestEvalPageFromRegistryAndSimulatePage(t *testing.T) {
 		}
 	})
 }
+
+// TestEvalPageResubmitMasked: a household loaded from the registry shows
+// masked ID numbers with birth dates; sending the form back evaluates it
+// again without the whole numbers.
+func TestEvalPageResubmitMasked(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		policySetup(t, f, 0)
+		b := f.browser(t)
+		b.login(t, "penglai")
+		form := url.Values{"program": {"dibao"}, "date": {"2024-06-01"}, "region": {"370614107201"}, "area": {"rural"},
+			"assets_known": {"1"}, "deposits": {"0"}, "vehicles": {"0"}, "houses": {"1"},
+			"m0_id_number": {"370614********0119"}, "m0_birth_date": {"1970-03-02"}, "m0_relation": {"head"}, "m0_wage": {"300"}}
+		p := b.submit(t, "/staff/policy/eval", "/staff/policy/eval", form)
+		if p.Status != http.StatusOK || !strings.Contains(p.Body, "500.00") {
+			t.Fatalf("masked resubmission: %d", p.Status)
+		}
+	})
+}
