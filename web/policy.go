@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 
 	"minzheng"
@@ -60,6 +61,13 @@ func (s *Server) apiSimulate(r *http.Request) (any, error) {
 // simulate loads the region's households as of the date (today when not
 // given) and runs the reform against the baseline.
 func (s *Server) simulate(r *http.Request, in simulateRequest) (*policy.Simulation, error) {
+	return s.simulateFor(r.Context(), in, nil)
+}
+
+// simulateFor is simulate for the actor of ctx (a request's, or a job's:
+// the clerk who started it); loaded is called between reading and
+// computing, for a job's progress.
+func (s *Server) simulateFor(ctx context.Context, in simulateRequest, loaded func()) (*policy.Simulation, error) {
 	if in.Program != "" && in.Program != "dibao" {
 		return nil, minzheng.Invalid("program", "改革测算目前支持低保（dibao）")
 	}
@@ -82,13 +90,16 @@ func (s *Server) simulate(r *http.Request, in simulateRequest) (*policy.Simulati
 	if day.IsZero() {
 		day = minzheng.DateOf(s.clock.Now())
 	}
-	book, err := s.db.ParamBook(r.Context())
+	book, err := s.db.ParamBook(ctx)
 	if err != nil {
 		return nil, err
 	}
-	cols, err := s.db.PolicyColumns(r.Context(), scope, day)
+	cols, err := s.db.PolicyColumns(ctx, scope, day)
 	if err != nil {
 		return nil, err
+	}
+	if loaded != nil {
+		loaded()
 	}
 	sim, err := policy.Simulate(cols, book, sets, string(scope), sample)
 	if err != nil {

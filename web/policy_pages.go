@@ -1,7 +1,9 @@
 package web
 
 import (
+	"context"
 	"fmt"
+	"minzheng/job"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -22,6 +24,31 @@ func (s *Server) routePolicyPages() {
 	s.mux.Handle("POST /staff/policy/eval", s.staff(s.evalSubmit))
 	s.mux.Handle("GET /staff/policy/simulate", s.staff(s.simulatePage))
 	s.mux.Handle("POST /staff/policy/simulate", s.staff(s.simulateSubmit))
+	s.mux.Handle("GET /staff/policy/simulate/{id}", s.staff(s.simulateResult))
+}
+
+// kindSimulate is the background job of the 改革测算 page: reading a
+// province's registry takes seconds, so the page does not wait on it.
+const kindSimulate = "policy.simulate"
+
+func (s *Server) registerSimulate() {
+	if s.jobs == nil {
+		return
+	}
+	s.jobs.Register(job.Handler{
+		Kind:  kindSimulate,
+		Title: "改革测算",
+		// It only reads: after a restart it is simply failed, to be run again.
+		Resumable: false,
+		Run: func(ctx context.Context, run *job.Run) (any, error) {
+			var in simulateRequest
+			if err := run.Params(&in); err != nil {
+				return nil, err
+			}
+			_ = run.Progress(ctx, 1, 3, "读取辖区家庭档案")
+			return s.simulateFor(ctx, in, func() { _ = run.Progress(ctx, 2, 3, "按现行标准和改革参数测算") })
+		},
+	})
 }
 
 // evalView is the 政策测算 page: the form and, once submitted, the
@@ -279,6 +306,7 @@ func requestForm(req policy.Request) url.Values {
 
 // simulateView is the 改革测算 page.
 type simulateView struct {
+	Job      *job.Job // the simulation's job, once submitted
 	Sim      *policy.Simulation
 	Specs    []policy.Spec
 	MaxBar   minzheng.Fen
@@ -296,39 +324,113 @@ func (s *Server) simulatePage(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// simulateSubmit checks the form at once (the clerk is still on the page),
+// then queues the simulation and shows its page.
 func (s *Server) simulateSubmit(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return minzheng.Invalid("", "表单内容有误")
 	}
 	f := r.PostForm
 	in := simulateRequest{Region: strings.TrimSpace(f.Get("region"))}
-	var sets []string
 	for _, line := range strings.Split(f.Get("sets"), "\n") {
 		if line = strings.TrimSpace(line); line != "" {
-			sets = append(sets, line)
+			in.Sets = append(in.Sets, line)
 		}
 	}
-	in.Sets = sets
-	view := simulateView{Specs: policy.Specs(), Township: map[string]string{}}
-	var err error
-	if v := strings.TrimSpace(f.Get("date")); v != "" {
-		if in.Date, err = minzheng.ParseDate(v); err != nil {
-			err = minzheng.Invalid("date", "测算日期：%s", err.Error())
-		}
-	}
-	if err == nil {
-		view.Sim, err = s.simulate(r, in)
-	}
-	p := page{Title: "改革测算", Menu: "simulate", Form: f, Data: &view}
-	if err != nil {
-		p.Err = s.publicError(r, err)
+	fail := func(err error) error {
+		p := page{Title: "改革测算", Menu: "simulate", Form: f, Data: &simulateView{Specs: policy.Specs()}, Err: s.publicError(r, err)}
 		w.WriteHeader(statusOf[p.Err.Code])
 		s.render(w, r, "policy_simulate", p)
 		return nil
 	}
-	view.Where = view.Sim.Region
-	if code, lvl, err := region.Parse(in.Region); err == nil {
-		if row, err := s.db.Region(r.Context(), code, lvl); err == nil {
+	if v := strings.TrimSpace(f.Get("date")); v != "" {
+		var err error
+		if in.Date, err = minzheng.ParseDate(v); err != nil {
+			return fail(minzheng.Invalid("date", "测算日期：%s", err.Error()))
+		}
+	}
+	u, _ := userFrom(r)
+	a := u.Actor()
+	if err := auth.Require(a, auth.PermHouseholdRead); err != nil {
+		return fail(err)
+	}
+	scope, err := region.ParseScope(in.Region)
+	if err != nil {
+		return fail(minzheng.Invalid("region", "区划代码“%s”格式不对", in.Region))
+	}
+	if _, err := region.Narrow(region.ActorRegion(a), scope); err != nil {
+		return fail(s.db.Deny(r.Context(), "在辖区外进行政策测算", "region", string(scope), scope))
+	}
+	if _, err := policy.ParseSets(in.Sets); err != nil {
+		return fail(err)
+	}
+	if in.Date.IsZero() {
+		in.Date = minzheng.DateOf(s.clock.Now())
+	}
+	j, err := s.jobs.Submit(r.Context(), kindSimulate, a.Region, in)
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, fmt.Sprintf("/staff/policy/simulate/%d", j.ID), http.StatusSeeOther)
+	return nil
+}
+
+// simulateResult shows a simulation job: its progress while it runs (htmx
+// asks again every second), its report when done.
+func (s *Server) simulateResult(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	j, err := s.db.Job(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	if j.Kind != kindSimulate {
+		return minzheng.NotFound("改革测算任务")
+	}
+	s.jobs.Overlay(&j)
+	var in simulateRequest
+	_ = jsonUnmarshal(j.Params, &in)
+	form := url.Values{"region": {in.Region}, "date": {in.Date.String()}, "sets": {strings.Join(in.Sets, "\n")}}
+	view := simulateView{Specs: policy.Specs(), Township: map[string]string{}, Job: &j}
+	p := page{Title: "改革测算", Menu: "simulate", Form: form, Data: &view}
+	switch j.Status {
+	case job.Done:
+		var sim policy.Simulation
+		if err := jsonUnmarshal(j.Result, &sim); err != nil {
+			return err
+		}
+		view.Sim = &sim
+	case job.Failed:
+		p.Err = &minzheng.Error{Code: minzheng.CodeInvalid, Message: "测算未完成：" + j.Error}
+	default:
+		if r.Header.Get("HX-Request") == "true" {
+			s.renderFragment(w, r, "policy_simulate", "waiting", p)
+			return nil
+		}
+		s.render(w, r, "policy_simulate", p)
+		return nil
+	}
+	if r.Header.Get("HX-Request") == "true" {
+		// Done while the page was waiting: load it whole.
+		w.Header().Set("HX-Refresh", "true")
+		return nil
+	}
+	if view.Sim != nil {
+		s.describe(r, &view)
+	}
+	s.render(w, r, "policy_simulate", p)
+	return nil
+}
+
+// describe names the region and townships of a finished simulation and
+// scales its chart.
+func (s *Server) describe(r *http.Request, view *simulateView) {
+	view.Where = "全国"
+	if c := region.Code(view.Sim.Region); c != region.Country {
+		view.Where = view.Sim.Region
+		if row, err := s.db.Region(r.Context(), c, c.Level()); err == nil {
 			view.Where = strings.Join(row.Path, "")
 		}
 	}
@@ -340,8 +442,6 @@ func (s *Server) simulateSubmit(w http.ResponseWriter, r *http.Request) error {
 			view.Township[t.Township] = row.Name
 		}
 	}
-	s.render(w, r, "policy_simulate", p)
-	return nil
 }
 
 func abs(f minzheng.Fen) minzheng.Fen {

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"minzheng"
 	"minzheng/registry"
@@ -71,7 +72,20 @@ func TestEvalPageFromRegistryAndSimulatePage(t *testing.T) {
 			t.Fatalf("simulate form: %d", p.Status)
 		}
 		p = b.submit(t, "/staff/policy/simulate", "/staff/policy/simulate", url.Values{"region": {"370614"}, "date": {"2025-09-01"}, "sets": {"dibao.standard.rural=120000@370614"}})
-		for _, want := range []string{"测算结果", "新纳入", "<svg", "大辛店镇", "受影响家庭示例"} {
+		// A background job: the page waits on it, then shows the report.
+		loc := p.Header.Get("Location")
+		if p.Status != http.StatusSeeOther || !strings.HasPrefix(loc, "/staff/policy/simulate/") {
+			t.Fatalf("submit: %d %q", p.Status, loc)
+		}
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			p = b.get(t, loc)
+			if !strings.Contains(p.Body, `id="sim-wait"`) || time.Now().After(deadline) {
+				break
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		for _, want := range []string{"测算结果", "山东省烟台市蓬莱区", "新纳入", "<svg", "大辛店镇", "受影响家庭示例"} {
 			if !strings.Contains(p.Body, want) {
 				t.Errorf("the result page lacks %q", want)
 			}
@@ -79,6 +93,10 @@ func TestEvalPageFromRegistryAndSimulatePage(t *testing.T) {
 		p = b.submit(t, "/staff/policy/simulate", "/staff/policy/simulate", url.Values{"region": {"320402"}, "sets": {"dibao.standard.rural=120000@320402"}})
 		if p.Status != http.StatusForbidden {
 			t.Errorf("simulating 天宁 from 蓬莱: %d", p.Status)
+		}
+		p = b.submit(t, "/staff/policy/simulate", "/staff/policy/simulate", url.Values{"region": {"370614"}, "sets": {"dibao.standard.rural=八百@370614"}})
+		if p.Status != http.StatusBadRequest || !strings.Contains(p.Body, "dibao.standard.rural") {
+			t.Errorf("a bad reform value: %d", p.Status)
 		}
 	})
 }

@@ -95,6 +95,7 @@ func New(cfg Config) (*Server, error) {
 	s.routePages()
 	registerJobs(s)
 	s.registerImport()
+	s.registerSimulate()
 	return s, nil
 }
 
