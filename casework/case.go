@@ -1,0 +1,310 @@
+package casework
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"minzheng"
+	"minzheng/auth"
+	"minzheng/calendar"
+	"minzheng/policy"
+)
+
+// Case is one application (or review, change, exit) as the engine reads it.
+type Case struct {
+	ID          int64         `json:"id"`
+	Program     string        `json:"program"`
+	Kind        string        `json:"kind"` // application, review, change, exit
+	HouseholdID int64         `json:"household_id"`
+	Subject     string        `json:"subject,omitempty"` // the person, for person programmes (ID number, masked when shown)
+	Region      string        `json:"region"`            // the household's village, 12 digits
+	State       State         `json:"state"`
+	AcceptedOn  minzheng.Date `json:"accepted_on"`
+	// Deadline is the overall statutory date (null before acceptance);
+	// StepDeadline the date the current step is due; DeadlineAt the
+	// instant, for limits in hours.
+	Deadline     minzheng.Date    `json:"deadline"`
+	StepDeadline minzheng.Date    `json:"step_deadline"`
+	DeadlineAt   *time.Time       `json:"deadline_at"`
+	Provisional  bool             `json:"provisional"` // runs into a year without holiday data
+	Extended     bool             `json:"extended"`
+	NoticeFrom   minzheng.Date    `json:"notice_from"`
+	Decision     *policy.Decision `json:"decision"`
+	CreatedAt    time.Time        `json:"created_at"`
+	CreatedBy    string           `json:"created_by"`
+	Version      int              `json:"version"`
+}
+
+// Input is what an action carries: its fields, by name.
+type Input map[string]json.RawMessage
+
+// Text reads a text field ("" when absent).
+func (in Input) Text(name string) string {
+	var s string
+	if raw, ok := in[name]; ok {
+		_ = json.Unmarshal(raw, &s)
+	}
+	return strings.TrimSpace(s)
+}
+
+// List reads a list of text.
+func (in Input) List(name string) []string {
+	var l []string
+	if raw, ok := in[name]; ok {
+		_ = json.Unmarshal(raw, &l)
+	}
+	var out []string
+	for _, s := range l {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Bool reads a yes/no field.
+func (in Input) Bool(name string) bool {
+	var b bool
+	if raw, ok := in[name]; ok {
+		_ = json.Unmarshal(raw, &b)
+	}
+	return b
+}
+
+// check validates the fields against the step: each required one given,
+// of its kind; no field the step does not know.
+func (in Input) check(s *Step) error {
+	for name, raw := range in {
+		var f *Field
+		for i := range s.Fields {
+			if s.Fields[i].Name == name {
+				f = &s.Fields[i]
+			}
+		}
+		if f == nil {
+			return minzheng.Invalid(name, "“%s”不需要填写字段 %s", s.Title, name)
+		}
+		var err error
+		switch f.Kind {
+		case "text":
+			var v string
+			err = json.Unmarshal(raw, &v)
+		case "list":
+			var v []string
+			err = json.Unmarshal(raw, &v)
+		case "bool":
+			var v bool
+			err = json.Unmarshal(raw, &v)
+		case "fen":
+			var v int64
+			err = json.Unmarshal(raw, &v)
+			if err == nil && v < 0 {
+				return minzheng.Invalid(name, "%s不能为负数", f.Title)
+			}
+		}
+		if err != nil {
+			return minzheng.Invalid(name, "%s的格式不对", f.Title)
+		}
+	}
+	for _, f := range s.Fields {
+		if !f.Required {
+			continue
+		}
+		switch f.Kind {
+		case "text":
+			if in.Text(f.Name) == "" {
+				return minzheng.Invalid(f.Name, "请填写%s", f.Title)
+			}
+		case "list":
+			if len(in.List(f.Name)) == 0 {
+				return minzheng.Invalid(f.Name, "请填写%s", f.Title)
+			}
+		default:
+			if _, ok := in[f.Name]; !ok {
+				return minzheng.Invalid(f.Name, "请填写%s", f.Title)
+			}
+		}
+	}
+	return nil
+}
+
+// Settings are the region's casework rules (regional parameters).
+type Settings struct {
+	Delegated     bool // the decision is delegated to the township (放管服)
+	LimitWorkdays int  // overall limit from acceptance (30; 济南 15)
+	ExtendedDays  int  // when extended with a reason (45)
+	NoticeDays    int  // 公示, calendar days (7)
+}
+
+// Decider is the role that holds the decision power under the settings.
+func (s Settings) Decider() auth.Role {
+	if s.Delegated {
+		return auth.RoleTownshipOfficer
+	}
+	return auth.RoleCountyOfficer
+}
+
+// Context is what an action is taken with: who, when, the calendar, the
+// region's settings, and — for decisions — the rules engine's answer for
+// the household as it stands.
+type Context struct {
+	Actor    minzheng.Actor
+	Now      time.Time
+	Calendar *calendar.Calendar
+	Settings Settings
+	// Decide evaluates the programme for the case's household on the day;
+	// approve and reject store its Decision.
+	Decide func(day minzheng.Date) (policy.Decision, error)
+}
+
+// Event is one recorded step of a case.
+type Event struct {
+	Seq    int             `json:"seq"`
+	Action Action          `json:"action"`
+	From   State           `json:"from"`
+	To     State           `json:"to"`
+	Actor  string          `json:"actor"`
+	Role   auth.Role       `json:"role"`
+	At     time.Time       `json:"at"`
+	Fields Input           `json:"fields,omitempty"`
+	Note   string          `json:"note,omitempty"`
+}
+
+// Apply takes action on c for ctx.Actor: the table row that allows it, its
+// fields, its guard, then the move and the clocks. c is changed only when
+// the action succeeds. The refusals, in order: an action the flow does not
+// know (invalid); one the actor's role may never take in this flow
+// (forbidden, checked first so a role learns nothing of the state); one not
+// allowed in the current state (conflict, listing those allowed).
+func Apply(f *Flow, c *Case, a Action, in Input, ctx Context) (Event, error) {
+	if !f.has(a) {
+		return Event{}, minzheng.Invalid("action", "没有“%s”这项操作，%s的操作有：%s", a, f.Title, actionList(f.Actions()))
+	}
+	decider := ctx.Settings.Decider()
+	role := auth.Role(ctx.Actor.Role)
+	if !f.mayEver(role, a, decider) {
+		return Event{}, &minzheng.Error{Code: minzheng.CodeForbidden, Message: fmt.Sprintf("“%s”须由%s办理", titleOf(f, a), whoMay(f, a, decider))}
+	}
+	s, ok := f.step(c.State, a)
+	if !ok || !s.may(role, decider) {
+		allowed := f.Allowed(c.State, role, decider)
+		msg := fmt.Sprintf("案件当前为“%s”，不能“%s”", StateNames[c.State], titleOf(f, a))
+		if len(allowed) > 0 {
+			msg += "；当前可办理：" + actionList(allowed)
+		} else {
+			msg += "；当前没有您可办理的操作"
+		}
+		return Event{}, &minzheng.Error{Code: minzheng.CodeConflict, Message: msg}
+	}
+	if err := in.check(s); err != nil {
+		return Event{}, err
+	}
+	today := minzheng.DateOf(ctx.Now)
+	next := *c
+	if err := guard(f, s, &next, in, ctx, today); err != nil {
+		return Event{}, err
+	}
+	from := c.State
+	if s.Next != "" {
+		next.State = s.Next
+	}
+	if err := clocks(s, &next, ctx, today); err != nil {
+		return Event{}, err
+	}
+	next.Version++
+	*c = next
+	return Event{Action: a, From: from, To: c.State, Actor: ctx.Actor.Username, Role: role, At: ctx.Now, Fields: in}, nil
+}
+
+func titleOf(f *Flow, a Action) string {
+	for _, s := range f.Steps {
+		if s.Action == a {
+			return s.Title
+		}
+	}
+	return string(a)
+}
+
+// whoMay names the roles that may take action, for the 403 message.
+func whoMay(f *Flow, a Action, decider auth.Role) string {
+	var names []string
+	seen := map[auth.Role]bool{}
+	for _, s := range f.Steps {
+		if s.Action != a {
+			continue
+		}
+		roles := append([]auth.Role(nil), s.Roles...)
+		if s.Decider {
+			roles = append(roles, decider)
+		}
+		for _, r := range roles {
+			if !seen[r] {
+				seen[r] = true
+				names = append(names, r.Chinese())
+			}
+		}
+	}
+	return strings.Join(names, "或")
+}
+
+// clocks sets the deadlines a step starts.
+func clocks(s *Step, c *Case, ctx Context, today minzheng.Date) error {
+	if s.StartsClock {
+		c.AcceptedOn = today
+		d, prov, err := ctx.Calendar.AddWorkdays(today, ctx.Settings.LimitWorkdays)
+		if err != nil {
+			return err
+		}
+		c.Deadline, c.Provisional = d, prov
+	}
+	switch {
+	case c.State.Final():
+		c.StepDeadline, c.DeadlineAt = 0, nil
+	case s.StepWorkdays > 0:
+		d, prov, err := ctx.Calendar.AddWorkdays(today, s.StepWorkdays)
+		if err != nil {
+			return err
+		}
+		c.StepDeadline = d
+		c.Provisional = c.Provisional || prov
+		c.DeadlineAt = nil
+	case s.StepDays > 0:
+		c.StepDeadline = today.AddDays(s.StepDays)
+		c.DeadlineAt = nil
+	case s.StepHours > 0:
+		at := ctx.Now.Add(time.Duration(s.StepHours) * time.Hour)
+		c.DeadlineAt = &at
+		c.StepDeadline = minzheng.DateOf(at)
+	case s.Next != "":
+		c.StepDeadline, c.DeadlineAt = 0, nil
+	}
+	return nil
+}
+
+// WorkdaysLeft is the working days from today to the deadline (negative
+// when overdue), and whether the count is provisional.
+func (c *Case) WorkdaysLeft(cal *calendar.Calendar, today minzheng.Date) (int, bool, error) {
+	if c.Deadline == 0 || c.State.Final() {
+		return 0, false, nil
+	}
+	if today <= c.Deadline {
+		n, prov, err := cal.WorkdaysBetween(today, c.Deadline)
+		return n, prov, err
+	}
+	n, prov, err := cal.WorkdaysBetween(c.Deadline, today)
+	return -n, prov, err
+}
+
+// TimeLeft says the time left in Chinese: "剩余 3 个工作日", "今日到期",
+// "已超期 2 个工作日".
+func TimeLeft(n int) string {
+	switch {
+	case n > 0:
+		return fmt.Sprintf("剩余 %d 个工作日", n)
+	case n == 0:
+		return "今日到期"
+	}
+	return fmt.Sprintf("已超期 %d 个工作日", -n)
+}

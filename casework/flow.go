@@ -1,0 +1,224 @@
+// Package casework is the daily work of the offices (DESIGN.md §6): a case
+// is one application (or review, change, exit) for one programme by one
+// household or person, and its life is a state machine written as a table.
+// Each row says from which state which action leads where, who may take it
+// (roles, or whoever holds the decision power in the region), what it needs,
+// and what clock it starts. Nothing moves a case except a row of the table
+// (《低保办法》第28条: no enrolment without acceptance, investigation and
+// decision).
+//
+// The package is pure: the store gives it the case, the calendar and the
+// region's settings, and records the event it returns.
+package casework
+
+import (
+	"sort"
+	"strings"
+
+	"minzheng/auth"
+)
+
+// State is where a case stands.
+type State string
+
+// Action is what moves it.
+type Action string
+
+// States shared by the flows.
+const (
+	Applied     State = "applied"     // 已申请: recorded, not yet accepted
+	Incomplete  State = "incomplete"  // 待补正: told at once everything missing (一次性告知)
+	Accepted    State = "accepted"    // 已受理: the statutory clock runs
+	Verifying   State = "verifying"   // 核对中: economic verification requested
+	Verified    State = "verified"    // 已核对
+	Visited     State = "visited"     // 已入户调查
+	Reviewed    State = "reviewed"    // 已初审: the township's opinion
+	Noticing    State = "noticing"    // 公示中 (7 days)
+	Noticed     State = "noticed"     // 公示期满: ready for the decision
+	Approved    State = "approved"    // 已批准
+	Rejected    State = "rejected"    // 不予批准
+	Withdrawn   State = "withdrawn"   // 已撤回
+	Terminated  State = "terminated"  // 终止审核确认 (第29条)
+)
+
+// StateNames are the states in Chinese.
+var StateNames = map[State]string{
+	Applied: "已申请", Incomplete: "待补正材料", Accepted: "已受理", Verifying: "经济状况核对中", Verified: "已核对",
+	Visited: "已入户调查", Reviewed: "已初审", Noticing: "公示中", Noticed: "公示期满", Approved: "已批准",
+	Rejected: "不予批准", Withdrawn: "已撤回", Terminated: "已终止",
+}
+
+// Final reports whether nothing can follow the state.
+func (s State) Final() bool {
+	return s == Approved || s == Rejected || s == Withdrawn || s == Terminated
+}
+
+// Field is an input an action needs.
+type Field struct {
+	Name     string `json:"name"`
+	Title    string `json:"title"`
+	Kind     string `json:"kind"` // text, list (of text), bool, fen
+	Required bool   `json:"required"`
+}
+
+// Step is one row of a flow's table.
+type Step struct {
+	From   []State   // the states it may be taken in
+	Action Action
+	Next   State     // "" keeps the state (extend, note)
+	Title  string    // Chinese, as on the button
+	Roles  []auth.Role
+	// Decider adds the role that holds the decision power in the region:
+	// the county, or the township where the region delegates it.
+	Decider bool
+	Fields  []Field
+	// Clock says what the step starts: the statutory clock (acceptance),
+	// a step limit in working days, or in hours.
+	StartsClock   bool
+	StepWorkdays  int    // the next step is due within this many working days
+	StepHours     int    // … or hours (emergencies)
+	StepDays      int    // … or calendar days (公示, 7 天)
+	StepNote      string // what the step limit is, for the page
+	Cite          string // the article behind the step
+}
+
+// Flow is a programme's table.
+type Flow struct {
+	Program string
+	Title   string
+	Steps   []Step
+	// Notice says whether the flow has public notices (children's cases
+	// have none, to protect them).
+	Notice bool
+}
+
+// Actions lists every action of the flow, in table order.
+func (f *Flow) Actions() []Action {
+	var out []Action
+	seen := map[Action]bool{}
+	for _, s := range f.Steps {
+		if !seen[s.Action] {
+			seen[s.Action] = true
+			out = append(out, s.Action)
+		}
+	}
+	return out
+}
+
+// States lists every state of the flow.
+func (f *Flow) States() []State {
+	seen := map[State]bool{Applied: true}
+	out := []State{Applied}
+	add := func(s State) {
+		if s != "" && !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	for _, s := range f.Steps {
+		for _, from := range s.From {
+			add(from)
+		}
+		add(s.Next)
+	}
+	return out
+}
+
+// step finds the row for action from state.
+func (f *Flow) step(from State, a Action) (*Step, bool) {
+	for i := range f.Steps {
+		s := &f.Steps[i]
+		if s.Action == a && hasState(s.From, from) {
+			return s, true
+		}
+	}
+	return nil, false
+}
+
+func hasState(list []State, s State) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// may reports whether role may take the step where decider is the region's
+// deciding role.
+func (s *Step) may(role auth.Role, decider auth.Role) bool {
+	for _, r := range s.Roles {
+		if r == role {
+			return true
+		}
+	}
+	return s.Decider && role == decider
+}
+
+// mayEver reports whether role may take action anywhere in the flow.
+func (f *Flow) mayEver(role auth.Role, a Action, decider auth.Role) bool {
+	for i := range f.Steps {
+		if f.Steps[i].Action == a && f.Steps[i].may(role, decider) {
+			return true
+		}
+	}
+	return false
+}
+
+// has reports whether the flow knows the action.
+func (f *Flow) has(a Action) bool {
+	for _, s := range f.Steps {
+		if s.Action == a {
+			return true
+		}
+	}
+	return false
+}
+
+// Allowed lists the actions role may take in state, sorted.
+func (f *Flow) Allowed(state State, role auth.Role, decider auth.Role) []Action {
+	var out []Action
+	for i := range f.Steps {
+		s := &f.Steps[i]
+		if hasState(s.From, state) && s.may(role, decider) && !containsAction(out, s.Action) {
+			out = append(out, s.Action)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+func containsAction(list []Action, a Action) bool {
+	for _, x := range list {
+		if x == a {
+			return true
+		}
+	}
+	return false
+}
+
+func actionList(list []Action) string {
+	s := make([]string, len(list))
+	for i, a := range list {
+		s[i] = string(a)
+	}
+	return strings.Join(s, "、")
+}
+
+var flows = map[string]*Flow{}
+
+// FlowOf is the flow of a programme.
+func FlowOf(program string) (*Flow, bool) {
+	f, ok := flows[program]
+	return f, ok
+}
+
+// Programs lists the programmes with a flow.
+func Programs() []string {
+	var out []string
+	for p := range flows {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
+}
