@@ -161,15 +161,15 @@ type Context struct {
 
 // Event is one recorded step of a case.
 type Event struct {
-	Seq    int             `json:"seq"`
-	Action Action          `json:"action"`
-	From   State           `json:"from"`
-	To     State           `json:"to"`
-	Actor  string          `json:"actor"`
-	Role   auth.Role       `json:"role"`
-	At     time.Time       `json:"at"`
-	Fields Input           `json:"fields,omitempty"`
-	Note   string          `json:"note,omitempty"`
+	Seq    int       `json:"seq"`
+	Action Action    `json:"action"`
+	From   State     `json:"from"`
+	To     State     `json:"to"`
+	Actor  string    `json:"actor"`
+	Role   auth.Role `json:"role"`
+	At     time.Time `json:"at"`
+	Fields Input     `json:"fields,omitempty"`
+	Note   string    `json:"note,omitempty"`
 }
 
 // Apply takes action on c for ctx.Actor: the table row that allows it, its

@@ -35,7 +35,9 @@ var (
 	running    = []State{Accepted, Verifying, Verified, Visited, Reviewed, Noticing, Noticed}
 )
 
-func text(name, title string) Field { return Field{Name: name, Title: title, Kind: "text", Required: true} }
+func text(name, title string) Field {
+	return Field{Name: name, Title: title, Kind: "text", Required: true}
+}
 
 // dibaoFlow is 《最低生活保障审核确认办法》 as RULES.md B1 gives it.
 var dibaoFlow = &Flow{Program: "dibao", Title: "城乡最低生活保障", Notice: true, Steps: []Step{
@@ -47,14 +49,14 @@ var dibaoFlow = &Flow{Program: "dibao", Title: "城乡最低生活保障", Notic
 		StepWorkdays: 3, StepNote: "县级民政部门 3 个工作日内启动核对", Cite: "《最低生活保障审核确认办法》第17条"},
 	{From: []State{Verifying}, Action: RecordVerify, Next: Verified, Title: "录入核对结果", Roles: county,
 		Fields: []Field{{Name: "result", Title: "核对结果（pass 或 fail）", Kind: "text", Required: true}, {Name: "note", Title: "说明", Kind: "text"}},
-		Cite: "《最低生活保障审核确认办法》第17、18条"},
+		Cite:   "《最低生活保障审核确认办法》第17、18条"},
 	{From: []State{Verified}, Action: HomeVisit, Next: Visited, Title: "入户调查", Roles: field,
 		Fields: []Field{{Name: "investigators", Title: "调查人员（至少 2 人）", Kind: "list", Required: true},
 			{Name: "signed", Title: "调查表已由调查人员和申请人签字", Kind: "bool", Required: true}, {Name: "note", Title: "调查情况", Kind: "text"}},
 		Cite: "《最低生活保障审核确认办法》第16条"},
 	{From: []State{Visited}, Action: Opinion, Next: Reviewed, Title: "提出初审意见", Roles: township,
 		Fields: []Field{{Name: "opinion", Title: "初审意见（agree 或 disagree）", Kind: "text", Required: true}, {Name: "note", Title: "说明", Kind: "text"}},
-		Cite: "《最低生活保障审核确认办法》第19条"},
+		Cite:   "《最低生活保障审核确认办法》第19条"},
 	{From: []State{Reviewed}, Action: PostNotice, Next: Noticing, Title: "张贴公示", Roles: township,
 		StepDays: 7, StepNote: "在村（居）公示 7 天", Cite: "《最低生活保障审核确认办法》第19、24条"},
 	{From: []State{Noticing}, Action: Object, Next: Verified, Title: "登记公示异议（重新调查）", Roles: field,

@@ -26,19 +26,19 @@ type Action string
 
 // States shared by the flows.
 const (
-	Applied     State = "applied"     // 已申请: recorded, not yet accepted
-	Incomplete  State = "incomplete"  // 待补正: told at once everything missing (一次性告知)
-	Accepted    State = "accepted"    // 已受理: the statutory clock runs
-	Verifying   State = "verifying"   // 核对中: economic verification requested
-	Verified    State = "verified"    // 已核对
-	Visited     State = "visited"     // 已入户调查
-	Reviewed    State = "reviewed"    // 已初审: the township's opinion
-	Noticing    State = "noticing"    // 公示中 (7 days)
-	Noticed     State = "noticed"     // 公示期满: ready for the decision
-	Approved    State = "approved"    // 已批准
-	Rejected    State = "rejected"    // 不予批准
-	Withdrawn   State = "withdrawn"   // 已撤回
-	Terminated  State = "terminated"  // 终止审核确认 (第29条)
+	Applied    State = "applied"    // 已申请: recorded, not yet accepted
+	Incomplete State = "incomplete" // 待补正: told at once everything missing (一次性告知)
+	Accepted   State = "accepted"   // 已受理: the statutory clock runs
+	Verifying  State = "verifying"  // 核对中: economic verification requested
+	Verified   State = "verified"   // 已核对
+	Visited    State = "visited"    // 已入户调查
+	Reviewed   State = "reviewed"   // 已初审: the township's opinion
+	Noticing   State = "noticing"   // 公示中 (7 days)
+	Noticed    State = "noticed"    // 公示期满: ready for the decision
+	Approved   State = "approved"   // 已批准
+	Rejected   State = "rejected"   // 不予批准
+	Withdrawn  State = "withdrawn"  // 已撤回
+	Terminated State = "terminated" // 终止审核确认 (第29条)
 )
 
 // StateNames are the states in Chinese.
@@ -63,10 +63,10 @@ type Field struct {
 
 // Step is one row of a flow's table.
 type Step struct {
-	From   []State   // the states it may be taken in
+	From   []State // the states it may be taken in
 	Action Action
-	Next   State     // "" keeps the state (extend, note)
-	Title  string    // Chinese, as on the button
+	Next   State  // "" keeps the state (extend, note)
+	Title  string // Chinese, as on the button
 	Roles  []auth.Role
 	// Decider adds the role that holds the decision power in the region:
 	// the county, or the township where the region delegates it.
@@ -74,12 +74,12 @@ type Step struct {
 	Fields  []Field
 	// Clock says what the step starts: the statutory clock (acceptance),
 	// a step limit in working days, or in hours.
-	StartsClock   bool
-	StepWorkdays  int    // the next step is due within this many working days
-	StepHours     int    // … or hours (emergencies)
-	StepDays      int    // … or calendar days (公示, 7 天)
-	StepNote      string // what the step limit is, for the page
-	Cite          string // the article behind the step
+	StartsClock  bool
+	StepWorkdays int    // the next step is due within this many working days
+	StepHours    int    // … or hours (emergencies)
+	StepDays     int    // … or calendar days (公示, 7 天)
+	StepNote     string // what the step limit is, for the page
+	Cite         string // the article behind the step
 }
 
 // Flow is a programme's table.
