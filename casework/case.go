@@ -136,6 +136,40 @@ type Settings struct {
 	LimitWorkdays int  // overall limit from acceptance (30; 济南 15)
 	ExtendedDays  int  // when extended with a reason (45)
 	NoticeDays    int  // 公示, calendar days (7)
+	// Emergency (急难型) limits in hours: to answer, and to give the aid.
+	EmergencyAnswerHours int
+	EmergencyAidHours    int
+}
+
+// SettingsFor reads the region's casework parameters in force on day.
+func SettingsFor(b *policy.Book, region12 string, day minzheng.Date) (Settings, error) {
+	var s Settings
+	num := func(name string, into *int, required bool) error {
+		row := b.Row(name, region12, day)
+		if row == nil {
+			if required {
+				return minzheng.Invalid("region", "参数 %s 在区划 %s 于 %s 没有生效值，请先在标准管理中录入", name, region12, day)
+			}
+			return nil
+		}
+		*into = int(row.Parsed().Int)
+		return nil
+	}
+	if row := b.Row("casework.delegated", region12, day); row != nil {
+		s.Delegated = row.Parsed().Bool
+	}
+	for _, p := range []struct {
+		name     string
+		into     *int
+		required bool
+	}{{"casework.limit_workdays", &s.LimitWorkdays, true}, {"casework.extended_workdays", &s.ExtendedDays, true},
+		{"casework.notice_days", &s.NoticeDays, true}, {"casework.emergency_answer_hours", &s.EmergencyAnswerHours, false},
+		{"casework.emergency_aid_hours", &s.EmergencyAidHours, false}} {
+		if err := num(p.name, p.into, p.required); err != nil {
+			return s, err
+		}
+	}
+	return s, nil
 }
 
 // Decider is the role that holds the decision power under the settings.

@@ -177,3 +177,29 @@ func TestTimeLeft(t *testing.T) {
 		}
 	}
 }
+
+func TestSettingsOfTheSeedRegions(t *testing.T) {
+	b := policy.BuiltinBook()
+	day := minzheng.NewDate(2025, 6, 1)
+	cases := []struct {
+		name, region string
+		delegated    bool
+		limit, aid   int
+	}{
+		{"蓬莱县级审批，30个工作日", "370614107201", false, 30, 24},
+		{"天宁下放街道", "320402001001", true, 30, 24},
+		{"济南15个工作日", "370102001001", false, 15, 24},
+		{"青海下放乡镇，急难24小时", "632724100200", true, 30, 24},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s, err := SettingsFor(b, c.region, day)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s.Delegated != c.delegated || s.LimitWorkdays != c.limit || s.EmergencyAidHours != c.aid || s.NoticeDays != 7 || s.ExtendedDays != 45 {
+				t.Errorf("settings %+v", s)
+			}
+		})
+	}
+}

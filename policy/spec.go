@@ -101,6 +101,13 @@ var specs = []Spec{
 	{Name: "college_student.groups", Kind: KindList, Title: "困难大学生救助覆盖的困难家庭", Allowed: []string{"dibao", "dibao_edge", "tekun", "orphan", "unsupported_child"}},
 	{Name: "free_electricity.kwh", Kind: KindInt, Title: "免费电量", Unit: "千瓦时/户/月"},
 	{Name: "free_electricity.groups", Kind: KindList, Title: "免费电量覆盖的困难家庭", Allowed: []string{"dibao", "tekun"}},
+	// 业务办理 (casework): who decides and on what clock, per region.
+	{Name: "casework.delegated", Kind: KindBool, Title: "审核确认权限下放乡镇（街道）"},
+	{Name: "casework.limit_workdays", Kind: KindInt, Title: "审核确认办理时限（自受理起）", Unit: "个工作日"},
+	{Name: "casework.extended_workdays", Kind: KindInt, Title: "特殊情况延长后的办理时限", Unit: "个工作日"},
+	{Name: "casework.notice_days", Kind: KindInt, Title: "公示天数", Unit: "天"},
+	{Name: "casework.emergency_answer_hours", Kind: KindInt, Title: "急难型临时救助响应时限", Unit: "小时"},
+	{Name: "casework.emergency_aid_hours", Kind: KindInt, Title: "急难型临时救助救助时限", Unit: "小时"},
 	{Name: "region.hardship_class", Kind: KindInt, Title: "艰苦边远地区类别", Unit: "类"},
 }
 
