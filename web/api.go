@@ -93,6 +93,7 @@ func (s *Server) routeAPI() {
 	s.api = append(s.api, s.householdRoutes()...)
 	s.api = append(s.api, s.paramRoutes()...)
 	s.api = append(s.api, s.policyRoutes()...)
+	s.api = append(s.api, s.caseRoutes()...)
 	for _, rt := range s.api {
 		rt := rt
 		s.mux.HandleFunc(rt.Method+" "+apiPrefix+rt.Path, func(w http.ResponseWriter, r *http.Request) {

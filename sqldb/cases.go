@@ -1,0 +1,392 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"minzheng"
+	"minzheng/audit"
+	"minzheng/auth"
+	"minzheng/calendar"
+	"minzheng/casework"
+	"minzheng/policy"
+	"minzheng/region"
+	"minzheng/registry"
+)
+
+func init() {
+	audit.Register("case.create", "登记申请")
+	audit.Register("case.action", "办理案件")
+}
+
+// NewCase is an application to record.
+type NewCase struct {
+	Program     string `json:"program"`
+	Variant     string `json:"variant,omitempty"` // linshi: emergency or expenditure
+	HouseholdID int64  `json:"household_id"`
+	Subject     string `json:"subject,omitempty"` // the person's ID number, for person programmes
+}
+
+// CaseRecord is a case with its history, as stored.
+type CaseRecord struct {
+	casework.Case
+	Variant string           `json:"variant,omitempty"`
+	History []casework.Event `json:"history"`
+}
+
+const caseColumns = `id, program, variant, kind, household_id, subject, region_code, state, accepted_on, deadline, step_deadline,
+	deadline_at, provisional, extended, notice_from, decision, created_at, created_by, version`
+
+func scanCase(sc interface{ Scan(...any) error }) (CaseRecord, error) {
+	var c CaseRecord
+	var deadlineAt, created Instant
+	var decision sql.NullString
+	err := sc.Scan(&c.ID, &c.Program, &c.Variant, &c.Kind, &c.HouseholdID, &c.Subject, &c.Region, &c.State, &c.AcceptedOn,
+		&c.Deadline, &c.StepDeadline, &deadlineAt, &c.Provisional, &c.Extended, &c.NoticeFrom, &decision, &created, &c.CreatedBy, &c.Version)
+	if err != nil {
+		return c, err
+	}
+	c.CreatedAt = created.Time
+	if !deadlineAt.IsZero() {
+		t := deadlineAt.Time
+		c.DeadlineAt = &t
+	}
+	if decision.Valid && decision.String != "" {
+		var d policy.Decision
+		if err := json.Unmarshal([]byte(decision.String), &d); err != nil {
+			return c, fmt.Errorf("sqldb: case %d decision: %w", c.ID, err)
+		}
+		c.Decision = &d
+	}
+	return c, nil
+}
+
+// flowOf is the flow of a stored case.
+func flowOf(c *CaseRecord) (*casework.Flow, error) {
+	f, ok := casework.FlowOf(c.Program)
+	if !ok {
+		return nil, fmt.Errorf("sqldb: case %d: no flow for %s", c.ID, c.Program)
+	}
+	return f, nil
+}
+
+// CreateCase records an application (state applied) for a household in the
+// actor's region. Acceptance is the first action, and starts the clock.
+func (db *DB) CreateCase(ctx context.Context, in NewCase) (CaseRecord, error) {
+	a, err := requireHouseholds(ctx, auth.PermHouseholdWrite)
+	if err != nil {
+		return CaseRecord{}, err
+	}
+	if _, ok := casework.FlowOf(in.Program); !ok {
+		return CaseRecord{}, minzheng.Invalid("program", "救助项目“%s”没有办理流程，可选：%s", in.Program, joinCodes(casework.Programs()))
+	}
+	if in.HouseholdID <= 0 {
+		return CaseRecord{}, minzheng.Invalid("household_id", "请填写申请家庭的户号")
+	}
+	reg, err := db.householdScope(ctx, in.HouseholdID, "为辖区外家庭登记申请：")
+	if err != nil {
+		return CaseRecord{}, err
+	}
+	prog, _ := policy.ProgramByCode(in.Program)
+	if in.Subject != "" {
+		id, err := registry.ParseIDNumber(in.Subject, db.today(), "subject")
+		if err != nil {
+			return CaseRecord{}, err
+		}
+		h, err := db.Household(ctx, in.HouseholdID, db.today())
+		if err != nil {
+			return CaseRecord{}, err
+		}
+		found := false
+		for _, m := range h.Members {
+			found = found || m.IDNumber == id
+		}
+		if !found {
+			return CaseRecord{}, minzheng.Invalid("subject", "身份证号 %s 不是第 %d 户的成员", id.Masked(), in.HouseholdID)
+		}
+		in.Subject = string(id)
+	} else if prog != nil && prog.Person {
+		return CaseRecord{}, minzheng.Invalid("subject", "%s以个人为对象，请在 subject 中填写申请人的身份证号", prog.Name)
+	}
+	now := db.now()
+	var c CaseRecord
+	err = db.InTx(ctx, func(tx *Tx) error {
+		var open int
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM cases WHERE household_id = ? AND program = ? AND subject = ?
+			AND state NOT IN ('approved', 'rejected', 'withdrawn', 'terminated')`, in.HouseholdID, in.Program, in.Subject).Scan(&open); err != nil {
+			return err
+		}
+		if open > 0 {
+			return &minzheng.Error{Code: minzheng.CodeConflict, Message: fmt.Sprintf("第 %d 户已有办理中的%s申请，不能重复申请", in.HouseholdID, prog.Name)}
+		}
+		var id int64
+		if err := tx.QueryRow(ctx, `INSERT INTO cases (program, variant, kind, household_id, subject, region_code, state, created_at, created_by, updated_at)
+			VALUES (?, ?, 'application', ?, ?, ?, 'applied', ?, ?, ?) RETURNING id`,
+			in.Program, in.Variant, in.HouseholdID, in.Subject, string(reg), At(now), a.Username, At(now)).Scan(&id); err != nil {
+			return err
+		}
+		row := tx.QueryRow(ctx, `SELECT `+caseColumns+` FROM cases WHERE id = ?`, id)
+		var err error
+		if c, err = scanCase(row); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, audit.Event{Action: "case.create", Entity: "case", EntityID: strconv.FormatInt(id, 10), Region: string(reg),
+			Summary: fmt.Sprintf("为第 %d 户登记%s申请", in.HouseholdID, prog.Name), After: map[string]any{"program": in.Program, "household_id": in.HouseholdID}})
+	})
+	if err != nil {
+		if _, ok := minzheng.AsError(err); ok {
+			return CaseRecord{}, err
+		}
+		return CaseRecord{}, fmt.Errorf("sqldb: create case: %w", err)
+	}
+	c.History = []casework.Event{}
+	return c, nil
+}
+
+func joinCodes(list []string) string {
+	out := ""
+	for i, s := range list {
+		if i > 0 {
+			out += "、"
+		}
+		out += s
+	}
+	return out
+}
+
+// Case reads a case in the actor's region, with its history.
+func (db *DB) Case(ctx context.Context, id int64) (CaseRecord, error) {
+	if _, err := requireHouseholds(ctx, auth.PermHouseholdRead); err != nil {
+		return CaseRecord{}, err
+	}
+	c, err := scanCase(db.QueryRow(ctx, `SELECT `+caseColumns+` FROM cases WHERE id = ?`, id))
+	if err != nil {
+		return c, notFound(err, fmt.Sprintf("案件 %d", id))
+	}
+	if err := db.CheckScope(ctx, "查看辖区外案件 "+strconv.FormatInt(id, 10), "case", strconv.FormatInt(id, 10), region.Code(c.Region)); err != nil {
+		return CaseRecord{}, err
+	}
+	if c.History, err = db.caseHistory(ctx, db.Query, id); err != nil {
+		return c, err
+	}
+	return c, nil
+}
+
+func (db *DB) caseHistory(ctx context.Context, query func(context.Context, string, ...any) (*sql.Rows, error), id int64) ([]casework.Event, error) {
+	rows, err := query(ctx, `SELECT seq, action, from_state, to_state, actor, role, at, fields FROM case_events WHERE case_id = ? ORDER BY seq`, id)
+	if err != nil {
+		return nil, fmt.Errorf("sqldb: case history: %w", err)
+	}
+	defer rows.Close()
+	out := []casework.Event{}
+	for rows.Next() {
+		var e casework.Event
+		var at Instant
+		var fields string
+		if err := rows.Scan(&e.Seq, &e.Action, &e.From, &e.To, &e.Actor, &e.Role, &at, &fields); err != nil {
+			return nil, err
+		}
+		e.At = at.Time
+		_ = json.Unmarshal([]byte(fields), &e.Fields)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// Act takes action on case id for the actor, with the calendar of the day,
+// in one transaction: the case read and locked, the region's settings and
+// the rules engine's decision for approvals, the table's checks (casework
+// .Apply), the new state, the event and its audit entry. With an
+// idempotency key, a repeat of the same request returns the first answer
+// and changes nothing.
+func (db *DB) Act(ctx context.Context, id int64, action casework.Action, in casework.Input, key string, cal *calendar.Calendar) (CaseRecord, error) {
+	a, err := requireHouseholds(ctx, auth.PermHouseholdRead)
+	if err != nil {
+		return CaseRecord{}, err
+	}
+	if key != "" {
+		var resp string
+		err := db.QueryRow(ctx, `SELECT response FROM case_requests WHERE actor_id = ? AND key = ?`, a.UserID, key).Scan(&resp)
+		if err == nil {
+			var c CaseRecord
+			if err := json.Unmarshal([]byte(resp), &c); err != nil {
+				return c, fmt.Errorf("sqldb: idempotent answer: %w", err)
+			}
+			return c, nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return CaseRecord{}, err
+		}
+	}
+	book, err := db.ParamBook(ctx)
+	if err != nil {
+		return CaseRecord{}, err
+	}
+	var out CaseRecord
+	err = db.InTx(ctx, func(tx *Tx) error {
+		c, err := scanCase(tx.QueryRow(ctx, `SELECT `+caseColumns+` FROM cases WHERE id = ?`+tx.forUpdate(), id))
+		if err != nil {
+			return notFound(err, fmt.Sprintf("案件 %d", id))
+		}
+		if err := db.CheckScope(ctx, "办理辖区外案件 "+strconv.FormatInt(id, 10), "case", strconv.FormatInt(id, 10), region.Code(c.Region)); err != nil {
+			return err
+		}
+		f, err := flowOf(&c)
+		if err != nil {
+			return err
+		}
+		now := db.clock.Now()
+		today := minzheng.DateOf(now)
+		settings, err := casework.SettingsFor(book, c.Region, today)
+		if err != nil {
+			return err
+		}
+		cctx := casework.Context{Actor: a, Now: now, Calendar: cal, Settings: settings,
+			Decide: func(day minzheng.Date) (policy.Decision, error) {
+				h, err := db.Household(ctx, c.HouseholdID, day)
+				if err != nil {
+					return policy.Decision{}, err
+				}
+				return policy.Evaluate(policy.Request{Program: c.Program, Date: day, Region: h.Region, Subject: c.Subject,
+					Options: policy.Options{Kind: c.Variant}, Household: policy.FromRegistry(&h, day)}, book)
+			}}
+		ev, err := casework.Apply(f, &c.Case, action, in, cctx)
+		if err != nil {
+			return err
+		}
+		var decision any = minzheng.SQLNull
+		if c.Decision != nil {
+			b, err := json.Marshal(c.Decision)
+			if err != nil {
+				return err
+			}
+			decision = string(b)
+		}
+		var deadlineAt Instant
+		if c.DeadlineAt != nil {
+			deadlineAt = At(*c.DeadlineAt)
+		}
+		res, err := tx.Exec(ctx, `UPDATE cases SET state = ?, accepted_on = ?, deadline = ?, step_deadline = ?, deadline_at = ?, provisional = ?,
+			extended = ?, notice_from = ?, decision = ?, updated_at = ?, version = ? WHERE id = ? AND version = ?`,
+			string(c.State), c.AcceptedOn, c.Deadline, c.StepDeadline, deadlineAt, c.Provisional, c.Extended, c.NoticeFrom, decision,
+			At(db.now()), c.Version, id, c.Version-1)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return &minzheng.Error{Code: minzheng.CodeConflict, Message: "案件已被他人同时办理，请刷新后重试"}
+		}
+		fields, _ := json.Marshal(ev.Fields)
+		if ev.Fields == nil {
+			fields = []byte("{}")
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO case_events (case_id, seq, action, from_state, to_state, actor, role, at, fields) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			id, c.Version, string(ev.Action), string(ev.From), string(ev.To), ev.Actor, string(ev.Role), At(db.now()), string(fields)); err != nil {
+			return err
+		}
+		summary := fmt.Sprintf("案件 %d（%s）：%s，%s → %s", id, f.Title, action, casework.StateNames[ev.From], casework.StateNames[ev.To])
+		if err := tx.Audit(ctx, audit.Event{Action: "case.action", Entity: "case", EntityID: strconv.FormatInt(id, 10), Region: c.Region,
+			Summary: summary, Before: map[string]any{"state": string(ev.From)}, After: map[string]any{"state": string(ev.To), "action": string(action)}}); err != nil {
+			return err
+		}
+		if c.History, err = db.caseHistory(ctx, tx.Query, id); err != nil {
+			return err
+		}
+		out = c
+		if key != "" {
+			b, err := json.Marshal(out)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO case_requests (actor_id, key, case_id, action, response, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+				a.UserID, key, id, string(action), string(b), At(db.now())); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		if _, ok := minzheng.AsError(err); ok {
+			return CaseRecord{}, err
+		}
+		if errors.Is(err, minzheng.ErrForbidden) {
+			return CaseRecord{}, err
+		}
+		return CaseRecord{}, fmt.Errorf("sqldb: act on case %d: %w", id, err)
+	}
+	return out, nil
+}
+
+// CaseFilter selects a worklist.
+type CaseFilter struct {
+	Region  region.Code
+	State   string
+	Program string
+	Overdue bool // the overall deadline before today, still open
+	Page    int
+	PerPage int
+}
+
+// Cases lists the cases in the filter's region (narrowed to the actor's),
+// by deadline, soonest first.
+func (db *DB) Cases(ctx context.Context, f CaseFilter) ([]CaseRecord, int, error) {
+	a, err := requireHouseholds(ctx, auth.PermHouseholdRead)
+	if err != nil {
+		return nil, 0, err
+	}
+	scope, err := region.Narrow(region.ActorRegion(a), f.Region)
+	if err != nil {
+		return nil, 0, db.Deny(ctx, "查看辖区外案件", "case", "", f.Region)
+	}
+	cond, args := InRegion("region_code", scope)
+	if f.State != "" {
+		cond += " AND state = ?"
+		args = append(args, f.State)
+	}
+	if f.Program != "" {
+		cond += " AND program = ?"
+		args = append(args, f.Program)
+	}
+	if f.Overdue {
+		cond += " AND deadline IS NOT NULL AND deadline < ? AND state NOT IN ('approved', 'rejected', 'withdrawn', 'terminated')"
+		args = append(args, db.today())
+	}
+	var total int
+	if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM cases WHERE `+cond, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("sqldb: cases: %w", err)
+	}
+	if f.PerPage <= 0 || f.PerPage > 500 {
+		f.PerPage = 50
+	}
+	if f.Page <= 0 {
+		f.Page = 1
+	}
+	rows, err := db.Query(ctx, `SELECT `+caseColumns+` FROM cases WHERE `+cond+`
+		ORDER BY CASE WHEN deadline IS NULL THEN 1 ELSE 0 END, deadline, id LIMIT ? OFFSET ?`, append(args, f.PerPage, (f.Page-1)*f.PerPage)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("sqldb: cases: %w", err)
+	}
+	defer rows.Close()
+	out := []CaseRecord{}
+	for rows.Next() {
+		c, err := scanCase(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, c)
+	}
+	return out, total, rows.Err()
+}
+
+// forUpdate locks the row read on PostgreSQL; SQLite's one writer already
+// excludes every other write.
+func (tx *Tx) forUpdate() string {
+	if tx.db.dialect == Postgres {
+		return " FOR UPDATE"
+	}
+	return ""
+}

@@ -1,0 +1,192 @@
+package web
+
+import (
+	"net/http"
+
+	"minzheng"
+	"minzheng/auth"
+	"minzheng/casework"
+	"minzheng/region"
+	"minzheng/sqldb"
+)
+
+// caseRoutes are the casework operations (业务办理).
+func (s *Server) caseRoutes() []apiRoute {
+	tag := "业务办理"
+	return []apiRoute{
+		{Method: "POST", Path: "/cases", Summary: "登记申请（状态 applied；受理后开始计算法定时限）", Tag: tag, Body: "NewCase", Response: "Case", Status: http.StatusCreated, handle: s.apiCreateCase},
+		{Method: "GET", Path: "/cases", Summary: "案件列表（待办）：按办理期限排序", Tag: tag,
+			Query: append([]apiParam{{"region", "string", "区划代码", false}, {"state", "string", "状态", false}, {"program", "string", "项目", false},
+				{"overdue", "boolean", "只看已超期的", false}}, pageParams...), Response: "CaseList", handle: s.apiCases},
+		{Method: "GET", Path: "/cases/{id}", Summary: "一个案件：状态、您可办理的操作、办理记录、期限和决定", Tag: tag, Response: "Case", handle: s.apiCase},
+		{Method: "POST", Path: "/cases/{id}/actions/{action}", Summary: "办理一步（受理、核对、入户调查、公示、审批……）；Idempotency-Key 头使重复提交返回第一次的结果", Tag: tag,
+			Body: "CaseAction", Response: "Case", handle: s.apiCaseAction},
+	}
+}
+
+type newCaseJSON struct {
+	Program     string `json:"program"`
+	Kind        string `json:"kind"` // linshi: emergency or expenditure
+	HouseholdID int64  `json:"household_id"`
+	Subject     string `json:"subject"`
+}
+
+func (s *Server) apiCreateCase(r *http.Request) (any, error) {
+	var in newCaseJSON
+	if err := decodeJSON(r, &in); err != nil {
+		return nil, err
+	}
+	c, err := s.db.CreateCase(r.Context(), sqldb.NewCase{Program: in.Program, Variant: in.Kind, HouseholdID: in.HouseholdID, Subject: in.Subject})
+	if err != nil {
+		return nil, err
+	}
+	return s.caseView(r, c)
+}
+
+func (s *Server) apiCase(r *http.Request) (any, error) {
+	id, err := pathInt(r, "id", "案件")
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.db.Case(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	return s.caseView(r, c)
+}
+
+func (s *Server) apiCaseAction(r *http.Request) (any, error) {
+	id, err := pathInt(r, "id", "案件")
+	if err != nil {
+		return nil, err
+	}
+	in := casework.Input{}
+	if r.ContentLength != 0 {
+		if err := decodeJSON(r, &in); err != nil {
+			return nil, err
+		}
+	}
+	key := r.Header.Get("Idempotency-Key")
+	if len(key) > 200 {
+		return nil, minzheng.Invalid("Idempotency-Key", "Idempotency-Key 不能超过 200 个字符")
+	}
+	c, err := s.db.Act(r.Context(), id, casework.Action(r.PathValue("action")), in, key, s.calendar.Calendar())
+	if err != nil {
+		return nil, err
+	}
+	return s.caseView(r, c)
+}
+
+func (s *Server) apiCases(r *http.Request) (any, error) {
+	q := r.URL.Query()
+	reg, err := region.ParseScope(q.Get("region"))
+	if err != nil {
+		return nil, minzheng.Invalid("region", "区划代码“%s”格式不对", q.Get("region"))
+	}
+	page, per, err := paging(r)
+	if err != nil {
+		return nil, err
+	}
+	f := sqldb.CaseFilter{Region: reg, State: q.Get("state"), Program: q.Get("program"), Overdue: q.Get("overdue") == "true", Page: page, PerPage: per}
+	list, total, err := s.db.Cases(r.Context(), f)
+	if err != nil {
+		return nil, err
+	}
+	items := make([]any, 0, len(list))
+	for _, c := range list {
+		v, err := s.caseView(r, c)
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, v)
+	}
+	return listJSON{Items: items, Total: total}, nil
+}
+
+// caseJSON is a case as the API answers it.
+type caseJSON struct {
+	sqldb.CaseRecord
+	StateName      string            `json:"state_name"`
+	Subject        string            `json:"subject,omitempty"`
+	AllowedActions []casework.Action `json:"allowed_actions"`
+	WorkdaysLeft   *int              `json:"workdays_left"`
+	TimeLeft       string            `json:"time_left,omitempty"`
+}
+
+// caseView adds what the user may do next and the time left.
+func (s *Server) caseView(r *http.Request, c sqldb.CaseRecord) (caseJSON, error) {
+	v := caseJSON{CaseRecord: c, StateName: casework.StateNames[c.State], AllowedActions: []casework.Action{}}
+	if c.Subject != "" {
+		v.Subject = minzheng.MaskID(c.Subject)
+	}
+	a, _ := minzheng.ActorFrom(r.Context())
+	book, err := s.db.ParamBook(r.Context())
+	if err != nil {
+		return v, err
+	}
+	today := minzheng.DateOf(s.clock.Now())
+	if f, ok := casework.FlowOf(c.Program); ok {
+		settings, err := casework.SettingsFor(book, c.Region, today)
+		if err != nil {
+			return v, err
+		}
+		v.AllowedActions = f.Allowed(c.State, auth.Role(a.Role), settings.Decider())
+		if v.AllowedActions == nil {
+			v.AllowedActions = []casework.Action{}
+		}
+	}
+	if c.Deadline != 0 && !c.State.Final() {
+		n, prov, err := c.WorkdaysLeft(s.calendar.Calendar(), today)
+		if err != nil {
+			return v, err
+		}
+		v.WorkdaysLeft = &n
+		v.TimeLeft = casework.TimeLeft(n)
+		v.Provisional = v.Provisional || prov
+	}
+	return v, nil
+}
+
+
+// The casework schemas, added to the document's table; the states and
+// actions of each flow are listed in CaseAction.
+func init() {
+	var programs []string
+	actions := map[string]any{}
+	for _, p := range casework.Programs() {
+		f, _ := casework.FlowOf(p)
+		programs = append(programs, p)
+		var as, ss []string
+		for _, a := range f.Actions() {
+			as = append(as, string(a))
+		}
+		for _, st := range f.States() {
+			ss = append(ss, string(st)+" "+casework.StateNames[st])
+		}
+		actions[p] = obj{"actions": as, "states": ss}
+	}
+	schemas["NewCase"] = object(obj{
+		"program":      obj{"type": "string", "enum": programs, "description": "救助项目"},
+		"household_id": integer("申请家庭的户号"),
+		"subject":      str("个人项目的申请人身份证号"),
+		"kind":         str("临时救助：emergency 或 expenditure"),
+	}, "program", "household_id")
+	schemas["CaseAction"] = obj{"type": "object", "description": "该操作所需的字段（如 investigators、signed、reason、opinion）；各流程的操作和状态见 x-flows",
+		"additionalProperties": true, "x-flows": actions}
+	event := object(obj{"seq": integer("序号"), "action": str("操作"), "from": str("原状态"), "to": str("新状态"),
+		"actor": str("办理人"), "role": str("角色"), "at": str("时间"), "fields": obj{"type": "object"}})
+	schemas["Case"] = object(obj{
+		"id": integer("案件编号"), "program": str("项目"), "kind": str("application、review、change、exit"), "variant": str("临时救助类型"),
+		"household_id": integer("户号"), "subject": str("申请人（脱敏）"), "region": str("村（居）12 位代码"),
+		"state": str("状态"), "state_name": str("状态（中文）"), "allowed_actions": arrayOf(str("您现在可办理的操作")),
+		"history": arrayOf(event), "accepted_on": str("受理日期"),
+		"deadline":      nullable(str("法定办结日期（受理前为 null）")),
+		"step_deadline": nullable(str("当前环节的期限")),
+		"deadline_at":   nullable(str("按小时计的期限（急难型救助）")),
+		"workdays_left": nullable(integer("剩余工作日（负数为已超期）")), "time_left": str("如：剩余 3 个工作日"),
+		"provisional": obj{"type": "boolean", "description": "期限跨入尚未录入节假日安排的年份，仅按周末推算"},
+		"extended":    obj{"type": "boolean", "description": "已延长办理时限"},
+		"decision":    nullable(ref("Decision")), "version": integer("版本"),
+	}, "id", "program", "state", "allowed_actions", "history", "deadline")
+	schemas["CaseList"] = list("Case")
+}

@@ -1,0 +1,186 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"minzheng"
+	"minzheng/policy"
+)
+
+// eligibleHousehold finds a synthetic household of 蓬莱 that the rules find
+// eligible for 低保 today, and one they do not.
+func eligibleHousehold(t *testing.T, f *fixture) (yes, no int64) {
+	t.Helper()
+	sys := minzheng.WithActor(context.Background(), minzheng.System("test"))
+	book, err := f.db.ParamBook(sys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := minzheng.DateOf(f.clk.Now())
+	cols, err := f.db.PolicyColumns(sys, "370614107000", day)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < cols.Len() && (yes == 0 || no == 0); i++ {
+		h, err := f.db.Household(sys, cols.ID[i], day)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := policy.Evaluate(policy.Request{Program: "dibao", Date: day, Region: h.Region, Household: policy.FromRegistry(&h, day)}, book)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case d.IsEligible() && yes == 0:
+			yes = h.ID
+		case d.Eligible != nil && !*d.Eligible && no == 0:
+			no = h.ID
+		}
+	}
+	if yes == 0 || no == 0 {
+		t.Fatalf("no eligible (%d) or ineligible (%d) household among %d", yes, no, cols.Len())
+	}
+	return yes, no
+}
+
+func TestCasesAPI(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		policySetup(t, f, 400)
+		yes, no := eligibleHousehold(t, f)
+		dxd, penglai := f.apiLogin(t, "dxd"), f.apiLogin(t, "penglai")
+		act := func(tok string, id int, action string, body any, key string) (int, any) {
+			t.Helper()
+			var h http.Header
+			if key != "" {
+				h = http.Header{"Idempotency-Key": {key}}
+			}
+			resp := f.request(t, "POST", fmt.Sprintf("/api/v1/cases/%d/actions/%s", id, action), tok, body, h)
+			return decodeResp(t, resp)
+		}
+		status, v := f.do(t, "POST", "/api/v1/cases", dxd, map[string]any{"program": "dibao", "household_id": yes})
+		if status != http.StatusCreated {
+			t.Fatalf("create: %d %v", status, v)
+		}
+		c := jobj(t, v)
+		id := jnum(t, c["id"])
+		if c["state"] != "applied" || c["deadline"] != nil {
+			t.Fatalf("a new case: %v", c)
+		}
+		// A second application for the same programme while one is open.
+		status, v = f.do(t, "POST", "/api/v1/cases", dxd, map[string]any{"program": "dibao", "household_id": yes})
+		wantError(t, status, v, http.StatusConflict, "conflict", "")
+
+		status, v = act(dxd, id, "accept", nil, "")
+		c = jobj(t, v)
+		if status != http.StatusOK || c["state"] != "accepted" || c["deadline"] == nil || c["workdays_left"] == nil || !strings.HasPrefix(c["time_left"].(string), "剩余 30") {
+			t.Fatalf("accept: %d %v", status, c)
+		}
+		// Unknown action, a role that may never act so, an action out of order.
+		status, v = act(dxd, id, "bribe", nil, "")
+		wantError(t, status, v, http.StatusBadRequest, "invalid", "action")
+		status, v = act(dxd, id, "record_verification", map[string]any{"result": "pass"}, "")
+		wantError(t, status, v, http.StatusForbidden, "forbidden", "")
+		status, v = act(penglai, id, "approve", nil, "")
+		msg := wantError(t, status, v, http.StatusConflict, "conflict", "")
+		if !strings.Contains(msg, "request_verification") {
+			t.Errorf("the conflict should list the allowed actions: %s", msg)
+		}
+		// Idempotent repeat: the second answer is the first, nothing changes.
+		_, v1 := act(dxd, id, "request_verification", nil, "k-1")
+		_, v2 := act(dxd, id, "request_verification", nil, "k-1")
+		if jnum(t, jobj(t, v1)["version"]) != jnum(t, jobj(t, v2)["version"]) || jobj(t, v2)["state"] != "verifying" {
+			t.Fatalf("repeat: %v / %v", v1, v2)
+		}
+		steps := []struct {
+			tok, action string
+			body        any
+			state       string
+		}{
+			{penglai, "record_verification", map[string]any{"result": "pass"}, "verified"},
+			{dxd, "home_visit", map[string]any{"investigators": []string{"王明", "李华"}, "signed": true}, "visited"},
+			{dxd, "township_opinion", map[string]any{"opinion": "agree"}, "reviewed"},
+			{dxd, "post_notice", nil, "noticing"},
+		}
+		for _, s := range steps {
+			status, v = act(s.tok, id, s.action, s.body, "")
+			if status != http.StatusOK || jobj(t, v)["state"] != s.state {
+				t.Fatalf("%s: %d %v", s.action, status, v)
+			}
+		}
+		status, v = act(dxd, id, "close_notice", nil, "")
+		wantError(t, status, v, http.StatusConflict, "conflict", "")
+		f.clk.Advance(7 * 24 * time.Hour)
+		dxd, penglai = f.apiLogin(t, "dxd"), f.apiLogin(t, "penglai") // tokens last a day
+		if status, v = act(dxd, id, "close_notice", nil, ""); status != http.StatusOK {
+			t.Fatalf("close_notice: %d %v", status, v)
+		}
+		// 蓬莱 does not delegate: the township may not decide.
+		status, v = act(dxd, id, "approve", nil, "")
+		wantError(t, status, v, http.StatusForbidden, "forbidden", "")
+		status, v = act(penglai, id, "approve", nil, "")
+		c = jobj(t, v)
+		if status != http.StatusOK || c["state"] != "approved" || c["decision"] == nil {
+			t.Fatalf("approve: %d %v", status, v)
+		}
+		d := jobj(t, c["decision"])
+		if d["eligible"] != true || jnum(t, d["amount_fen"]) <= 0 || len(jarr(t, d["params_used"])) == 0 {
+			t.Fatalf("the stored decision: %v", d)
+		}
+		// The case as read back, and the worklist.
+		status, v = f.do(t, "GET", fmt.Sprintf("/api/v1/cases/%d", id), dxd, nil)
+		if status != http.StatusOK || len(jarr(t, jobj(t, v)["history"])) != 8 {
+			t.Fatalf("read back: %d %v", status, v)
+		}
+		status, v = f.do(t, "GET", "/api/v1/cases?region=370614&state=approved", penglai, nil)
+		if _, total := jitems(t, v); status != http.StatusOK || total != 1 {
+			t.Fatalf("worklist: %d %v", status, v)
+		}
+		// Outside the region: 天宁 sees nothing of it.
+		status, v = f.do(t, "GET", fmt.Sprintf("/api/v1/cases/%d", id), f.apiLogin(t, "tianning"), nil)
+		wantError(t, status, v, http.StatusForbidden, "forbidden", "")
+
+		// An ineligible household cannot be approved; it can be refused with reasons.
+		_, v = f.do(t, "POST", "/api/v1/cases", dxd, map[string]any{"program": "dibao", "household_id": no})
+		id2 := jnum(t, jobj(t, v)["id"])
+		for _, s := range []struct {
+			tok, action string
+			body        any
+		}{{dxd, "accept", nil}, {dxd, "request_verification", nil}, {penglai, "record_verification", map[string]any{"result": "fail"}},
+			{dxd, "home_visit", map[string]any{"investigators": []string{"王明", "李华"}, "signed": true}}, {dxd, "township_opinion", map[string]any{"opinion": "disagree"}},
+			{dxd, "post_notice", nil}} {
+			if status, v = act(s.tok, id2, s.action, s.body, ""); status != http.StatusOK {
+				t.Fatalf("%s: %d %v", s.action, status, v)
+			}
+		}
+		f.clk.Advance(7 * 24 * time.Hour)
+		dxd, penglai = f.apiLogin(t, "dxd"), f.apiLogin(t, "penglai")
+		act(dxd, id2, "close_notice", nil, "")
+		status, v = act(penglai, id2, "approve", nil, "")
+		wantError(t, status, v, http.StatusConflict, "conflict", "")
+		status, v = act(penglai, id2, "reject", map[string]any{}, "")
+		wantError(t, status, v, http.StatusBadRequest, "invalid", "reason")
+		if status, v = act(penglai, id2, "reject", map[string]any{"reason": "家庭人均收入高于当地低保标准"}, ""); status != http.StatusOK || jobj(t, v)["state"] != "rejected" {
+			t.Fatalf("reject: %d %v", status, v)
+		}
+	})
+}
+
+// decodeResp reads a JSON answer (nil when empty).
+func decodeResp(t *testing.T, resp *http.Response) (int, any) {
+	t.Helper()
+	defer resp.Body.Close()
+	var v any
+	dec := json.NewDecoder(resp.Body)
+	dec.UseNumber()
+	if err := dec.Decode(&v); err != nil && err != io.EOF {
+		t.Fatalf("answer is not JSON: %v", err)
+	}
+	return resp.StatusCode, v
+}
