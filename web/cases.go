@@ -147,7 +147,6 @@ func (s *Server) caseView(r *http.Request, c sqldb.CaseRecord) (caseJSON, error)
 	return v, nil
 }
 
-
 // The casework schemas, added to the document's table; the states and
 // actions of each flow are listed in CaseAction.
 func init() {
