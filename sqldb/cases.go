@@ -258,6 +258,16 @@ func (db *DB) Act(ctx context.Context, id int64, action casework.Action, in case
 		if err != nil {
 			return err
 		}
+		if ev.Action == casework.PostNotice {
+			// 第24条: the notice shows the amount proposed; it is the rules
+			// engine's for the household as it stands on the first day.
+			if d, err := cctx.Decide(minzheng.DateOf(now)); err == nil && d.IsEligible() {
+				if ev.Fields == nil {
+					ev.Fields = casework.Input{}
+				}
+				ev.Fields["proposed_fen"] = json.RawMessage(strconv.FormatInt(int64(d.AmountFen), 10))
+			}
+		}
 		var decision any = minzheng.SQLNull
 		if c.Decision != nil {
 			b, err := json.Marshal(c.Decision)
@@ -389,4 +399,84 @@ func (tx *Tx) forUpdate() string {
 		return " FOR UPDATE"
 	}
 	return ""
+}
+
+// Notice is one line of a village's 公示 or 公布: name, household size,
+// amount — nothing else (《低保办法》第24条).
+type Notice struct {
+	Program     string        `json:"program"`
+	ProgramName string        `json:"program_name"`
+	Village     string        `json:"village"`
+	Name        string        `json:"name"`
+	Members     int           `json:"household_size"`
+	AmountFen   minzheng.Fen  `json:"amount_fen"`
+	From        minzheng.Date `json:"from"`
+	Until       minzheng.Date `json:"until,omitempty"`
+}
+
+// Notices are the region's current 公示 (applications in their notice
+// period) and its standing publication (approved recipients). They are
+// public: anyone may read them, and they hold no ID number, address,
+// illness or disability; programmes without notices (children's) are in
+// neither.
+func (db *DB) Notices(ctx context.Context, scope region.Code, noticeDays int) (current, published []Notice, err error) {
+	cond, args := InRegion("c.region_code", scope)
+	rows, err := db.Query(ctx, `SELECT c.id, c.program, c.region_code, c.state, c.notice_from, c.decision, h.head_name, h.members
+		FROM cases c JOIN households h ON h.id = c.household_id
+		WHERE `+cond+` AND c.state IN ('noticing', 'approved') ORDER BY c.region_code, c.id LIMIT 5000`, args...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("sqldb: notices: %w", err)
+	}
+	type row struct {
+		id                      int64
+		program, village, state string
+		from                    minzheng.Date
+		decision                sql.NullString
+		name                    string
+		members                 int
+	}
+	var list []row
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.id, &r.program, &r.village, &r.state, &r.from, &r.decision, &r.name, &r.members); err != nil {
+			rows.Close()
+			return nil, nil, err
+		}
+		list = append(list, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	current, published = []Notice{}, []Notice{}
+	for _, r := range list {
+		f, ok := casework.FlowOf(r.program)
+		if !ok || !f.Notice {
+			continue
+		}
+		n := Notice{Program: r.program, ProgramName: f.Title, Village: r.village, Name: r.name, Members: r.members}
+		if r.state == string(casework.Noticing) {
+			n.From, n.Until = r.from, r.from.AddDays(noticeDays)
+			var fields string
+			err := db.QueryRow(ctx, `SELECT fields FROM case_events WHERE case_id = ? AND action = 'post_notice' ORDER BY seq DESC LIMIT 1`, r.id).Scan(&fields)
+			if err == nil {
+				var fv struct {
+					Proposed minzheng.Fen `json:"proposed_fen"`
+				}
+				_ = json.Unmarshal([]byte(fields), &fv)
+				n.AmountFen = fv.Proposed
+			}
+			current = append(current, n)
+			continue
+		}
+		if r.decision.Valid {
+			var d policy.Decision
+			if json.Unmarshal([]byte(r.decision.String), &d) == nil {
+				n.AmountFen = d.AmountFen
+				n.From = d.Date
+			}
+		}
+		published = append(published, n)
+	}
+	return current, published, nil
 }

@@ -19,6 +19,8 @@ func (s *Server) caseRoutes() []apiRoute {
 			Query: append([]apiParam{{"region", "string", "区划代码", false}, {"state", "string", "状态", false}, {"program", "string", "项目", false},
 				{"overdue", "boolean", "只看已超期的", false}}, pageParams...), Response: "CaseList", handle: s.apiCases},
 		{Method: "GET", Path: "/cases/{id}", Summary: "一个案件：状态、您可办理的操作、办理记录、期限和决定", Tag: tag, Response: "Case", handle: s.apiCase},
+		{Method: "GET", Path: "/notices", Summary: "公示和公布（无需登录）：本区划正在公示的申请和在保对象，只有姓名、家庭人口和金额", Tag: tag, Public: true,
+			Query: []apiParam{{"region", "string", "区划代码（村、乡镇或县）", true}}, Response: "Notices", handle: s.apiNotices},
 		{Method: "POST", Path: "/cases/{id}/actions/{action}", Summary: "办理一步（受理、核对、入户调查、公示、审批……）；Idempotency-Key 头使重复提交返回第一次的结果", Tag: tag,
 			Body: "CaseAction", Response: "Case", handle: s.apiCaseAction},
 	}
@@ -101,6 +103,34 @@ func (s *Server) apiCases(r *http.Request) (any, error) {
 		items = append(items, v)
 	}
 	return listJSON{Items: items, Total: total}, nil
+}
+
+// apiNotices answers the public 公示 and 公布 of a region.
+func (s *Server) apiNotices(r *http.Request) (any, error) {
+	q := r.URL.Query().Get("region")
+	if q == "" {
+		return nil, minzheng.Invalid("region", "请指定区划（村、乡镇或县的代码）")
+	}
+	code, _, err := region.Parse(q)
+	if err != nil {
+		return nil, err
+	}
+	if code.Level() < region.LevelCounty {
+		return nil, minzheng.Invalid("region", "公示按县、乡镇或村查看，请给出 6 位及以上的区划代码")
+	}
+	book, err := s.db.ParamBook(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	settings, err := casework.SettingsFor(book, string(code), minzheng.DateOf(s.clock.Now()))
+	if err != nil {
+		return nil, err
+	}
+	current, published, err := s.db.Notices(r.Context(), code, settings.NoticeDays)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"region": string(code), "notices": current, "publication": published}, nil
 }
 
 // caseJSON is a case as the API answers it.
@@ -188,4 +218,7 @@ func init() {
 		"decision":    nullable(ref("Decision")), "version": integer("版本"),
 	}, "id", "program", "state", "allowed_actions", "history", "deadline")
 	schemas["CaseList"] = list("Case")
+	notice := object(obj{"program": str("项目"), "program_name": str("项目名称"), "village": str("村（居）"), "name": str("户主姓名"),
+		"household_size": integer("家庭人口"), "amount_fen": integer("金额（分）"), "from": str("起始日期"), "until": str("公示截止日期")})
+	schemas["Notices"] = object(obj{"region": str("区划"), "notices": arrayOf(notice), "publication": arrayOf(notice)}, "notices", "publication")
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -116,6 +117,18 @@ func TestCasesAPI(t *testing.T) {
 		}
 		status, v = act(dxd, id, "close_notice", nil, "")
 		wantError(t, status, v, http.StatusConflict, "conflict", "")
+		// The 公示 is public, and shows name, household size and amount only.
+		status, raw := f.doRaw(t, "GET", "/api/v1/notices?region=370614107", "", nil)
+		if status != http.StatusOK || !strings.Contains(string(raw), `"household_size"`) || !strings.Contains(string(raw), `"amount_fen"`) {
+			t.Fatalf("notices: %d %s", status, raw)
+		}
+		n := jobj(t, parseJSON(t, raw))
+		if len(jarr(t, n["notices"])) != 1 || jnum(t, jobj(t, jarr(t, n["notices"])[0])["amount_fen"]) <= 0 {
+			t.Fatalf("one notice with its amount: %s", raw)
+		}
+		if regexp.MustCompile(`\d{17}[\dX]`).Match(raw) || strings.Contains(string(raw), "id_number") {
+			t.Fatalf("an ID number in the public notice: %s", raw)
+		}
 		f.clk.Advance(7 * 24 * time.Hour)
 		dxd, penglai = f.apiLogin(t, "dxd"), f.apiLogin(t, "penglai") // tokens last a day
 		if status, v = act(dxd, id, "close_notice", nil, ""); status != http.StatusOK {
@@ -170,6 +183,17 @@ func TestCasesAPI(t *testing.T) {
 			t.Fatalf("reject: %d %v", status, v)
 		}
 	})
+}
+
+func parseJSON(t *testing.T, raw []byte) any {
+	t.Helper()
+	var v any
+	dec := json.NewDecoder(strings.NewReader(string(raw)))
+	dec.UseNumber()
+	if err := dec.Decode(&v); err != nil {
+		t.Fatal(err)
+	}
+	return v
 }
 
 // decodeResp reads a JSON answer (nil when empty).
