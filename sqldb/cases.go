@@ -36,20 +36,27 @@ type CaseRecord struct {
 	casework.Case
 	Variant string           `json:"variant,omitempty"`
 	History []casework.Event `json:"history"`
+	// KinFlag is set at acceptance when a member is a registered relative
+	// of assistance staff or a village cadre (近亲属备案).
+	KinFlag  bool     `json:"kin_flag"`
+	kinStaff []string // their usernames: they may not act on the case
 }
 
 const caseColumns = `id, program, variant, kind, household_id, subject, region_code, state, accepted_on, deadline, step_deadline,
-	deadline_at, provisional, extended, notice_from, decision, created_at, created_by, version`
+	deadline_at, provisional, extended, notice_from, decision, created_at, created_by, version, kin_flag, kin_staff`
 
 func scanCase(sc interface{ Scan(...any) error }) (CaseRecord, error) {
 	var c CaseRecord
 	var deadlineAt, created Instant
 	var decision sql.NullString
+	var staff string
 	err := sc.Scan(&c.ID, &c.Program, &c.Variant, &c.Kind, &c.HouseholdID, &c.Subject, &c.Region, &c.State, &c.AcceptedOn,
-		&c.Deadline, &c.StepDeadline, &deadlineAt, &c.Provisional, &c.Extended, &c.NoticeFrom, &decision, &created, &c.CreatedBy, &c.Version)
+		&c.Deadline, &c.StepDeadline, &deadlineAt, &c.Provisional, &c.Extended, &c.NoticeFrom, &decision, &created, &c.CreatedBy, &c.Version,
+		&c.KinFlag, &staff)
 	if err != nil {
 		return c, err
 	}
+	_ = json.Unmarshal([]byte(staff), &c.kinStaff)
 	c.CreatedAt = created.Time
 	if !deadlineAt.IsZero() {
 		t := deadlineAt.Time
@@ -254,6 +261,15 @@ func (db *DB) Act(ctx context.Context, id int64, action casework.Action, in case
 				return policy.Evaluate(policy.Request{Program: c.Program, Date: day, Region: h.Region, Subject: c.Subject,
 					Options: policy.Options{Kind: c.Variant}, Household: policy.FromRegistry(&h, day)}, book)
 			}}
+		if action == casework.Accept {
+			// 近亲属备案: flag the case when it is accepted.
+			if c.KinFlag, c.kinStaff, err = tx.kinOfHousehold(ctx, c.HouseholdID, today); err != nil {
+				return err
+			}
+		}
+		if err := casework.KinCheck(c.KinFlag, c.kinStaff, action, a); err != nil {
+			return err
+		}
 		ev, err := casework.Apply(f, &c.Case, action, in, cctx)
 		if err != nil {
 			return err
@@ -281,9 +297,9 @@ func (db *DB) Act(ctx context.Context, id int64, action casework.Action, in case
 			deadlineAt = At(*c.DeadlineAt)
 		}
 		res, err := tx.Exec(ctx, `UPDATE cases SET state = ?, accepted_on = ?, deadline = ?, step_deadline = ?, deadline_at = ?, provisional = ?,
-			extended = ?, notice_from = ?, decision = ?, updated_at = ?, version = ? WHERE id = ? AND version = ?`,
+			extended = ?, notice_from = ?, decision = ?, updated_at = ?, version = ?, kin_flag = ?, kin_staff = ? WHERE id = ? AND version = ?`,
 			string(c.State), c.AcceptedOn, c.Deadline, c.StepDeadline, deadlineAt, c.Provisional, c.Extended, c.NoticeFrom, decision,
-			At(db.now()), c.Version, id, c.Version-1)
+			At(db.now()), c.Version, c.KinFlag, kinJSON(c.kinStaff), id, c.Version-1)
 		if err != nil {
 			return err
 		}
@@ -479,4 +495,12 @@ func (db *DB) Notices(ctx context.Context, scope region.Code, noticeDays int) (c
 		published = append(published, n)
 	}
 	return current, published, nil
+}
+
+func kinJSON(staff []string) string {
+	if len(staff) == 0 {
+		return "[]"
+	}
+	b, _ := json.Marshal(staff)
+	return string(b)
 }

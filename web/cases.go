@@ -19,6 +19,10 @@ func (s *Server) caseRoutes() []apiRoute {
 			Query: append([]apiParam{{"region", "string", "区划代码", false}, {"state", "string", "状态", false}, {"program", "string", "项目", false},
 				{"overdue", "boolean", "只看已超期的", false}}, pageParams...), Response: "CaseList", handle: s.apiCases},
 		{Method: "GET", Path: "/cases/{id}", Summary: "一个案件：状态、您可办理的操作、办理记录、期限和决定", Tag: tag, Response: "Case", handle: s.apiCase},
+		{Method: "GET", Path: "/kin_register", Summary: "近亲属备案列表（本辖区）", Tag: tag,
+			Query: []apiParam{{"region", "string", "区划代码", false}, {"current", "boolean", "只看当前有效的", false}}, Response: "KinList", handle: s.apiKinList},
+		{Method: "POST", Path: "/kin_register", Summary: "登记近亲属备案（社会救助经办人员、村居干部的近亲属）", Tag: tag, Body: "KinInput", Response: "Kin", Status: http.StatusCreated, handle: s.apiAddKin},
+		{Method: "POST", Path: "/kin_register/{id}/end", Summary: "结束一条近亲属备案", Tag: tag, Body: "KinEnd", Response: "Kin", handle: s.apiEndKin},
 		{Method: "GET", Path: "/notices", Summary: "公示和公布（无需登录）：本区划正在公示的申请和在保对象，只有姓名、家庭人口和金额", Tag: tag, Public: true,
 			Query: []apiParam{{"region", "string", "区划代码（村、乡镇或县）", true}}, Response: "Notices", handle: s.apiNotices},
 		{Method: "POST", Path: "/cases/{id}/actions/{action}", Summary: "办理一步（受理、核对、入户调查、公示、审批……）；Idempotency-Key 头使重复提交返回第一次的结果", Tag: tag,
@@ -103,6 +107,61 @@ func (s *Server) apiCases(r *http.Request) (any, error) {
 		items = append(items, v)
 	}
 	return listJSON{Items: items, Total: total}, nil
+}
+
+func (s *Server) apiKinList(r *http.Request) (any, error) {
+	reg, err := region.ParseScope(r.URL.Query().Get("region"))
+	if err != nil {
+		return nil, minzheng.Invalid("region", "区划代码格式不对")
+	}
+	list, err := s.db.KinList(r.Context(), reg, r.URL.Query().Get("current") == "true")
+	if err != nil {
+		return nil, err
+	}
+	items := make([]any, len(list))
+	for i, k := range list {
+		items[i] = kinView(r, k)
+	}
+	return listJSON{Items: items, Total: len(items)}, nil
+}
+
+func (s *Server) apiAddKin(r *http.Request) (any, error) {
+	var in sqldb.KinEntry
+	if err := decodeJSON(r, &in); err != nil {
+		return nil, err
+	}
+	k, err := s.db.AddKin(r.Context(), in)
+	if err != nil {
+		return nil, err
+	}
+	return kinView(r, k), nil
+}
+
+func (s *Server) apiEndKin(r *http.Request) (any, error) {
+	id, err := pathInt(r, "id", "备案")
+	if err != nil {
+		return nil, err
+	}
+	var in struct {
+		ValidTo minzheng.Date `json:"valid_to"`
+	}
+	if r.ContentLength != 0 {
+		if err := decodeJSON(r, &in); err != nil {
+			return nil, err
+		}
+	}
+	k, err := s.db.EndKin(r.Context(), id, in.ValidTo)
+	if err != nil {
+		return nil, err
+	}
+	return kinView(r, k), nil
+}
+
+// kinView masks the relative's ID number: the register is a list, and a
+// whole number is shown only through the registry's audited reveal.
+func kinView(_ *http.Request, k sqldb.KinEntry) sqldb.KinEntry {
+	k.IDNumber = minzheng.MaskID(k.IDNumber)
+	return k
 }
 
 // apiNotices answers the public 公示 and 公布 of a region.
@@ -218,6 +277,13 @@ func init() {
 		"decision":    nullable(ref("Decision")), "version": integer("版本"),
 	}, "id", "program", "state", "allowed_actions", "history", "deadline")
 	schemas["CaseList"] = list("Case")
+	schemas["KinInput"] = object(obj{"region": str("经办人员或干部所在区划"), "id_number": str("近亲属身份证号"), "name": str("近亲属姓名"),
+		"relation": str("与经办人员的关系：spouse、child、parent …"), "staff_name": str("经办人员或村居干部姓名"),
+		"staff_role": str("assistance_staff 或 village_cadre"), "staff_username": str("经办人员的系统用户名（如有），据此回避"),
+		"valid_from": str("备案日期")}, "region", "id_number", "name", "relation", "staff_name", "staff_role")
+	schemas["Kin"] = obj{"allOf": []any{ref("KinInput"), object(obj{"id": integer("编号"), "valid_to": nullable(str("结束日期")), "recorded_by": str("登记人")})}}
+	schemas["KinList"] = list("Kin")
+	schemas["KinEnd"] = object(obj{"valid_to": str("结束日期，默认今天")})
 	notice := object(obj{"program": str("项目"), "program_name": str("项目名称"), "village": str("村（居）"), "name": str("户主姓名"),
 		"household_size": integer("家庭人口"), "amount_fen": integer("金额（分）"), "from": str("起始日期"), "until": str("公示截止日期")})
 	schemas["Notices"] = object(obj{"region": str("区划"), "notices": arrayOf(notice), "publication": arrayOf(notice)}, "notices", "publication")

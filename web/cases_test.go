@@ -208,3 +208,64 @@ func decodeResp(t *testing.T, resp *http.Response) (int, any) {
 	}
 	return resp.StatusCode, v
 }
+
+// TestKinRegister: a household with a registered relative of an officer is
+// flagged at acceptance; that officer may not act on it, and only the county
+// visits it.
+func TestKinRegister(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		policySetup(t, f, 60)
+		yes, _ := eligibleHousehold(t, f)
+		sys := minzheng.WithActor(context.Background(), minzheng.System("test"))
+		h, err := f.db.Household(sys, yes, minzheng.DateOf(f.clk.Now()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		dxd, penglai := f.apiLogin(t, "dxd"), f.apiLogin(t, "penglai")
+		entry := map[string]any{"region": "370614107", "id_number": string(h.Members[0].IDNumber), "name": h.Members[0].Name, "relation": "sibling",
+			"staff_name": "大辛店镇民政办", "staff_role": "assistance_staff", "staff_username": "dxd_township"}
+		status, v := f.do(t, "POST", "/api/v1/kin_register", penglai, entry)
+		if status != http.StatusCreated || strings.Contains(fmt.Sprint(v), string(h.Members[0].IDNumber)) {
+			t.Fatalf("register: %d %v", status, v)
+		}
+		kinID := jnum(t, jobj(t, v)["id"])
+		// Bad input: a staff role not in the list; a village clerk may not register.
+		bad := map[string]any{}
+		for k, x := range entry {
+			bad[k] = x
+		}
+		bad["staff_role"] = "boss"
+		status, v = f.do(t, "POST", "/api/v1/kin_register", penglai, bad)
+		wantError(t, status, v, http.StatusBadRequest, "invalid", "staff_role")
+		status, v = f.do(t, "GET", "/api/v1/kin_register?region=370614&current=true", penglai, nil)
+		if _, total := jitems(t, v); status != http.StatusOK || total != 1 {
+			t.Fatalf("list: %d %v", status, v)
+		}
+		status, v = f.do(t, "GET", "/api/v1/kin_register?region=320402", penglai, nil)
+		wantError(t, status, v, http.StatusForbidden, "forbidden", "")
+
+		_, v = f.do(t, "POST", "/api/v1/cases", dxd, map[string]any{"program": "dibao", "household_id": yes})
+		id := jnum(t, jobj(t, v)["id"])
+		act := func(tok, action string, body any) (int, any) {
+			return f.do(t, "POST", fmt.Sprintf("/api/v1/cases/%d/actions/%s", id, action), tok, body)
+		}
+		status, v = act(dxd, "accept", nil)
+		wantError(t, status, v, http.StatusForbidden, "forbidden", "")
+		if status, v = act(penglai, "accept", nil); status != http.StatusOK || jobj(t, v)["kin_flag"] != true {
+			t.Fatalf("accept by the county: %d %v", status, v)
+		}
+		act(penglai, "request_verification", nil)
+		act(penglai, "record_verification", map[string]any{"result": "pass"})
+		status, v = act(f.apiLogin(t, "penglai"), "home_visit", map[string]any{"investigators": []string{"王明", "李华"}, "signed": true})
+		if status != http.StatusOK {
+			t.Fatalf("the county's home visit: %d %v", status, v)
+		}
+		// Ended, the entry no longer flags new cases.
+		status, v = f.do(t, "POST", fmt.Sprintf("/api/v1/kin_register/%d/end", kinID), penglai, map[string]any{})
+		if status != http.StatusOK || jobj(t, v)["valid_to"] == nil {
+			t.Fatalf("end: %d %v", status, v)
+		}
+		status, v = f.do(t, "POST", fmt.Sprintf("/api/v1/kin_register/%d/end", kinID), penglai, map[string]any{})
+		wantError(t, status, v, http.StatusConflict, "conflict", "")
+	})
+}

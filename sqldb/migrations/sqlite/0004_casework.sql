@@ -24,7 +24,9 @@ CREATE TABLE cases (
     created_at    TEXT    NOT NULL,
     created_by    TEXT    NOT NULL,
     updated_at    TEXT    NOT NULL,
-    version       INTEGER NOT NULL DEFAULT 0
+    version       INTEGER NOT NULL DEFAULT 0,
+    kin_flag      BOOLEAN NOT NULL DEFAULT FALSE,
+    kin_staff     TEXT    NOT NULL DEFAULT '[]'
 );
 CREATE INDEX cases_region ON cases (region_code, state);
 CREATE INDEX cases_household ON cases (household_id);
@@ -53,3 +55,24 @@ CREATE TABLE case_requests (
     created_at TEXT    NOT NULL,
     PRIMARY KEY (actor_id, key)
 );
+
+-- 近亲属备案 (《低保办法》第11条): close relatives of assistance staff and
+-- village cadres. An application by a household holding one is flagged at
+-- acceptance: the county visits it (第20条) and the related officer may not
+-- act on it.
+CREATE TABLE kin_register (
+    id             INTEGER PRIMARY KEY,
+    region_code    TEXT NOT NULL,
+    id_number      TEXT    NOT NULL,
+    name           TEXT    NOT NULL,
+    relation       TEXT    NOT NULL,
+    staff_name     TEXT    NOT NULL,
+    staff_role     TEXT    NOT NULL,
+    staff_username TEXT    NOT NULL DEFAULT '',
+    valid_from     TEXT    NOT NULL,
+    valid_to       TEXT,
+    recorded_at    TEXT    NOT NULL,
+    recorded_by    TEXT    NOT NULL
+);
+CREATE INDEX kin_register_id_number ON kin_register (id_number);
+CREATE INDEX kin_register_region ON kin_register (region_code);
