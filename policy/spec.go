@@ -24,6 +24,8 @@ var expenseKinds = []string{"medical", "education", "job_cost", "other"}
 var disabilityCategories = map[string]string{"visual": "视力残疾", "hearing": "听力残疾", "speech": "言语残疾",
 	"limb": "肢体残疾", "intellectual": "智力残疾", "mental": "精神残疾", "multiple": "多重残疾"}
 
+var programCodes = []string{"dibao", "dibao_edge", "tekun", "linshi", "orphan", "unsupported_child", "distressed_child", "disability_living", "disability_care", "elderly_longevity", "elderly_poor", "college_student", "free_electricity"}
+
 var schoolings = []string{"none", "preschool", "compulsory", "high_school", "vocational", "higher"}
 
 var specs = []Spec{
@@ -108,6 +110,8 @@ var specs = []Spec{
 	{Name: "casework.notice_days", Kind: KindInt, Title: "公示天数", Unit: "天"},
 	{Name: "casework.emergency_answer_hours", Kind: KindInt, Title: "急难型临时救助响应时限", Unit: "小时"},
 	{Name: "casework.emergency_aid_hours", Kind: KindInt, Title: "急难型临时救助救助时限", Unit: "小时"},
+	{Name: "casework.linked", Kind: KindList, Title: "批准低保、特困后联动办理的项目", Allowed: programCodes},
+	{Name: "casework.auto_grant", Kind: KindList, Title: "免申即享的项目", Allowed: programCodes},
 	{Name: "region.hardship_class", Kind: KindInt, Title: "艰苦边远地区类别", Unit: "类"},
 }
 

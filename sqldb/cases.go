@@ -306,6 +306,21 @@ func (db *DB) Act(ctx context.Context, id int64, action casework.Action, in case
 		if n, _ := res.RowsAffected(); n != 1 {
 			return &minzheng.Error{Code: minzheng.CodeConflict, Message: "案件已被他人同时办理，请刷新后重试"}
 		}
+		if ev.Action == casework.Approve {
+			// 纳入: the enrolment, then what the region grants or links.
+			done, err := tx.enrol(ctx, db, &c, book, today, a)
+			if err != nil {
+				return err
+			}
+			b, err := json.Marshal(done)
+			if err != nil {
+				return err
+			}
+			if ev.Fields == nil {
+				ev.Fields = casework.Input{}
+			}
+			ev.Fields["enrolment"] = b
+		}
 		fields, _ := json.Marshal(ev.Fields)
 		if ev.Fields == nil {
 			fields = []byte("{}")

@@ -19,6 +19,7 @@ func (s *Server) caseRoutes() []apiRoute {
 			Query: append([]apiParam{{"region", "string", "区划代码", false}, {"state", "string", "状态", false}, {"program", "string", "项目", false},
 				{"overdue", "boolean", "只看已超期的", false}}, pageParams...), Response: "CaseList", handle: s.apiCases},
 		{Method: "GET", Path: "/cases/{id}", Summary: "一个案件：状态、您可办理的操作、办理记录、期限和决定", Tag: tag, Response: "Case", handle: s.apiCase},
+		{Method: "GET", Path: "/households/{id}/enrolments", Summary: "一户享受的待遇（纳入、免申即享）", Tag: tag, Response: "EnrolmentList", handle: s.apiEnrolments},
 		{Method: "GET", Path: "/kin_register", Summary: "近亲属备案列表（本辖区）", Tag: tag,
 			Query: []apiParam{{"region", "string", "区划代码", false}, {"current", "boolean", "只看当前有效的", false}}, Response: "KinList", handle: s.apiKinList},
 		{Method: "POST", Path: "/kin_register", Summary: "登记近亲属备案（社会救助经办人员、村居干部的近亲属）", Tag: tag, Body: "KinInput", Response: "Kin", Status: http.StatusCreated, handle: s.apiAddKin},
@@ -164,6 +165,22 @@ func kinView(_ *http.Request, k sqldb.KinEntry) sqldb.KinEntry {
 	return k
 }
 
+func (s *Server) apiEnrolments(r *http.Request) (any, error) {
+	id, err := pathInt(r, "id", "家庭")
+	if err != nil {
+		return nil, err
+	}
+	list, err := s.db.Enrolments(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	items := make([]any, len(list))
+	for i := range list {
+		items[i] = list[i]
+	}
+	return listJSON{Items: items, Total: len(items)}, nil
+}
+
 // apiNotices answers the public 公示 and 公布 of a region.
 func (s *Server) apiNotices(r *http.Request) (any, error) {
 	q := r.URL.Query().Get("region")
@@ -277,6 +294,11 @@ func init() {
 		"decision":    nullable(ref("Decision")), "version": integer("版本"),
 	}, "id", "program", "state", "allowed_actions", "history", "deadline")
 	schemas["CaseList"] = list("Case")
+	schemas["Enrolment"] = object(obj{"id": integer("编号"), "case_id": nullable(integer("案件")), "program": str("项目"), "household_id": integer("户号"),
+		"subject": str("对象（脱敏）"), "region": str("村（居）"), "amount_fen": integer("金额（分）"), "amount_kwh": integer("免费电量"),
+		"period": str("month 或 once"), "first_month": str("起始月份 YYYY-MM"), "next_review": str("下次定期核查日期"),
+		"status": str("active 或 stopped"), "granted": str("decision（审批）或 auto_grant（免申即享）")})
+	schemas["EnrolmentList"] = list("Enrolment")
 	schemas["KinInput"] = object(obj{"region": str("经办人员或干部所在区划"), "id_number": str("近亲属身份证号"), "name": str("近亲属姓名"),
 		"relation": str("与经办人员的关系：spouse、child、parent …"), "staff_name": str("经办人员或村居干部姓名"),
 		"staff_role": str("assistance_staff 或 village_cadre"), "staff_username": str("经办人员的系统用户名（如有），据此回避"),

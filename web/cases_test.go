@@ -146,6 +146,21 @@ func TestCasesAPI(t *testing.T) {
 		if d["eligible"] != true || jnum(t, d["amount_fen"]) <= 0 || len(jarr(t, d["params_used"])) == 0 {
 			t.Fatalf("the stored decision: %v", d)
 		}
+		// Enrolled from the month after the decision; 蓬莱 grants 免费电量 without application.
+		status, v = f.do(t, "GET", fmt.Sprintf("/api/v1/households/%d/enrolments", yes), penglai, nil)
+		items, _ := jitems(t, v)
+		var dibao, electricity bool
+		for _, e := range items {
+			switch e["program"] {
+			case "dibao":
+				dibao = e["first_month"] == "2025-11" && e["granted"] == "decision" && jnum(t, e["amount_fen"]) == jnum(t, d["amount_fen"])
+			case "free_electricity":
+				electricity = e["granted"] == "auto_grant"
+			}
+		}
+		if status != http.StatusOK || !dibao || !electricity {
+			t.Fatalf("enrolments: %d %v", status, items)
+		}
 		// The case as read back, and the worklist.
 		status, v = f.do(t, "GET", fmt.Sprintf("/api/v1/cases/%d", id), dxd, nil)
 		if status != http.StatusOK || len(jarr(t, jobj(t, v)["history"])) != 8 {

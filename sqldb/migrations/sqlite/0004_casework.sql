@@ -76,3 +76,28 @@ CREATE TABLE kin_register (
 );
 CREATE INDEX kin_register_id_number ON kin_register (id_number);
 CREATE INDEX kin_register_region ON kin_register (region_code);
+
+-- Enrolments (纳入): what a decision grants — or a programme granted
+-- without application (免申即享) — from the month after the decision, with
+-- the date of the next periodic review (第31条).
+CREATE TABLE enrolments (
+    id           INTEGER PRIMARY KEY,
+    case_id      INTEGER REFERENCES cases (id),
+    program      TEXT    NOT NULL,
+    household_id INTEGER NOT NULL REFERENCES households (id),
+    subject      TEXT    NOT NULL DEFAULT '',
+    region_code  TEXT NOT NULL,
+    amount_fen   BIGINT  NOT NULL DEFAULT 0,
+    amount_kwh   INTEGER NOT NULL DEFAULT 0,
+    period       TEXT    NOT NULL,
+    first_month  TEXT    NOT NULL,
+    next_review  TEXT,
+    status       TEXT    NOT NULL DEFAULT 'active',
+    stopped_from TEXT,
+    granted      TEXT    NOT NULL,
+    decision     TEXT    NOT NULL,
+    created_at   TEXT    NOT NULL,
+    created_by   TEXT    NOT NULL
+);
+CREATE INDEX enrolments_household ON enrolments (household_id, program);
+CREATE INDEX enrolments_region ON enrolments (region_code, status);
