@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -282,5 +283,43 @@ func TestKinRegister(t *testing.T) {
 		}
 		status, v = f.do(t, "POST", fmt.Sprintf("/api/v1/kin_register/%d/end", kinID), penglai, map[string]any{})
 		wantError(t, status, v, http.StatusConflict, "conflict", "")
+	})
+}
+
+func TestCasePages(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		policySetup(t, f, 60)
+		yes, _ := eligibleHousehold(t, f)
+		b := f.browser(t)
+		b.login(t, "dxd")
+		p := b.submit(t, fmt.Sprintf("/staff/households/%d", yes), "/staff/cases", url.Values{"household_id": {fmt.Sprint(yes)}, "program": {"dibao"}})
+		loc := p.Header.Get("Location")
+		if p.Status != http.StatusSeeOther || !strings.HasPrefix(loc, "/staff/cases/") {
+			t.Fatalf("register: %d %q %s", p.Status, loc, p.Body)
+		}
+		p = b.get(t, loc)
+		for _, want := range []string{"已申请", "受理", "办理流程", "一次性告知补正材料"} {
+			if !strings.Contains(p.Body, want) {
+				t.Errorf("case page lacks %q", want)
+			}
+		}
+		p = b.submit(t, loc, loc+"/actions/accept", url.Values{})
+		if p.Status != http.StatusSeeOther {
+			t.Fatalf("accept: %d %s", p.Status, p.Body)
+		}
+		p = b.get(t, loc)
+		if !strings.Contains(p.Body, "剩余 30 个工作日") {
+			t.Errorf("the case page should show the time left")
+		}
+		// A home visit with one investigator is refused on the page, in Chinese.
+		b.submit(t, loc, loc+"/actions/request_verification", url.Values{})
+		p = b.submit(t, loc, loc+"/actions/home_visit", url.Values{"investigators": {"王明"}, "signed": {"1"}})
+		if p.Status != http.StatusConflict && p.Status != http.StatusBadRequest {
+			t.Errorf("a home visit before verification: %d", p.Status)
+		}
+		p = b.get(t, "/staff/cases")
+		if p.Status != http.StatusOK || !strings.Contains(p.Body, "剩余 30 个工作日") {
+			t.Errorf("worklist: %d", p.Status)
+		}
 	})
 }

@@ -58,6 +58,7 @@ func (s *Server) routePages() {
 	s.routeHouseholdPages()
 	s.routeParamPages()
 	s.routePolicyPages()
+	s.routeCasePages()
 }
 
 // staff wraps a page that needs a signed-in account, with CSRF checks on

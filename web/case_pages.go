@@ -1,0 +1,223 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"minzheng"
+	"minzheng/casework"
+	"minzheng/policy"
+	"minzheng/region"
+	"minzheng/sqldb"
+)
+
+func (s *Server) routeCasePages() {
+	s.mux.Handle("GET /staff/cases", s.staff(s.casesPage))
+	s.mux.Handle("POST /staff/cases", s.staff(s.caseCreateSubmit))
+	s.mux.Handle("GET /staff/cases/{id}", s.staff(s.casePage))
+	s.mux.Handle("POST /staff/cases/{id}/actions/{action}", s.staff(s.caseActionSubmit))
+}
+
+// casesView is the 待办 worklist.
+type casesView struct {
+	Query url.Values
+	Rows  []caseJSON
+	Total int
+}
+
+func (s *Server) casesPage(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	reg, err := region.ParseScope(q.Get("region"))
+	if err != nil {
+		return minzheng.Invalid("region", "区划代码格式不对")
+	}
+	f := sqldb.CaseFilter{Region: reg, State: q.Get("state"), Program: q.Get("program"), Overdue: q.Get("overdue") == "true", PerPage: 200}
+	list, total, err := s.db.Cases(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	v := casesView{Query: q, Total: total}
+	for _, c := range list {
+		cj, err := s.caseView(r, c)
+		if err != nil {
+			return err
+		}
+		v.Rows = append(v.Rows, cj)
+	}
+	s.render(w, r, "cases", page{Title: "业务办理 · 待办", Menu: "cases", Data: v})
+	return nil
+}
+
+// caseCreateSubmit records an application from a household's page.
+func (s *Server) caseCreateSubmit(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return minzheng.Invalid("", "表单内容有误")
+	}
+	hid, err := strconv.ParseInt(r.PostForm.Get("household_id"), 10, 64)
+	if err != nil {
+		return minzheng.Invalid("household_id", "户号不对")
+	}
+	c, err := s.db.CreateCase(r.Context(), sqldb.NewCase{Program: r.PostForm.Get("program"), Variant: r.PostForm.Get("kind"),
+		HouseholdID: hid, Subject: strings.TrimSpace(r.PostForm.Get("subject"))})
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, fmt.Sprintf("/staff/cases/%d", c.ID), http.StatusSeeOther)
+	return nil
+}
+
+// caseView is a case page: the case, the forms of the actions the user may
+// take, and the flow as a table with the current state marked.
+type casePageView struct {
+	C       caseJSON
+	Flow    *casework.Flow
+	Forms   []actionForm
+	Program string
+}
+
+type actionForm struct {
+	Action casework.Action
+	Title  string
+	Cite   string
+	Fields []casework.Field
+}
+
+func (s *Server) casePage(w http.ResponseWriter, r *http.Request) error {
+	return s.renderCase(w, r, nil, "")
+}
+
+func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, formErr error, flash string) error {
+	id, err := pathInt(r, "id", "案件")
+	if err != nil {
+		return err
+	}
+	c, err := s.db.Case(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	cj, err := s.caseView(r, c)
+	if err != nil {
+		return err
+	}
+	v := casePageView{C: cj}
+	if p, ok := policy.ProgramByCode(c.Program); ok {
+		v.Program = p.Name
+	}
+	if f, ok := casework.FlowOf(c.Program); ok {
+		v.Flow = f
+		for _, a := range cj.AllowedActions {
+			for _, st := range f.Steps {
+				if st.Action == a {
+					v.Forms = append(v.Forms, actionForm{Action: a, Title: st.Title, Cite: st.Cite, Fields: st.Fields})
+					break
+				}
+			}
+		}
+	}
+	p := page{Title: fmt.Sprintf("案件 %d · %s", c.ID, v.Program), Menu: "cases", Data: v, Flash: flash}
+	if formErr != nil {
+		p.Err = s.publicError(r, formErr)
+		w.WriteHeader(statusOf[p.Err.Code])
+	}
+	s.render(w, r, "case", p)
+	return nil
+}
+
+// caseActionSubmit takes an action from its form: text fields as they are,
+// lists one item a line, check boxes as yes/no.
+func (s *Server) caseActionSubmit(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathInt(r, "id", "案件")
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return minzheng.Invalid("", "表单内容有误")
+	}
+	action := casework.Action(r.PathValue("action"))
+	c, err := s.db.Case(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	in := casework.Input{}
+	if f, ok := casework.FlowOf(c.Program); ok {
+		for _, st := range f.Steps {
+			if st.Action != action {
+				continue
+			}
+			for _, fd := range st.Fields {
+				raw := strings.TrimSpace(r.PostForm.Get(fd.Name))
+				var v any
+				switch fd.Kind {
+				case "bool":
+					v = raw != ""
+				case "list":
+					var items []string
+					for _, l := range strings.Split(raw, "\n") {
+						if l = strings.TrimSpace(l); l != "" {
+							items = append(items, l)
+						}
+					}
+					if items == nil {
+						continue
+					}
+					v = items
+				case "fen":
+					if raw == "" {
+						continue
+					}
+					y, err := minzheng.ParseYuan(raw)
+					if err != nil {
+						return s.renderCase(w, r, minzheng.Invalid(fd.Name, "%s：%s", fd.Title, err.Error()), "")
+					}
+					v = int64(y)
+				default:
+					if raw == "" {
+						continue
+					}
+					v = raw
+				}
+				b, _ := json.Marshal(v)
+				in[fd.Name] = b
+			}
+			break
+		}
+	}
+	if _, err := s.db.Act(r.Context(), id, action, in, r.PostForm.Get("idempotency_key"), s.calendar.Calendar()); err != nil {
+		return s.renderCase(w, r, err, "")
+	}
+	http.Redirect(w, r, fmt.Sprintf("/staff/cases/%d", id), http.StatusSeeOther)
+	return nil
+}
+
+func init() {
+	funcs["derefInt"] = func(n *int) int {
+		if n == nil {
+			return 0
+		}
+		return *n
+	}
+	funcs["derefTime"] = func(t *time.Time) time.Time { return *t }
+	funcs["stateName"] = func(s casework.State) string { return casework.StateNames[s] }
+	funcs["statesOf"] = func(f *casework.Flow) []casework.State { return f.States() }
+	funcs["fromStates"] = func(list []casework.State) string {
+		names := make([]string, len(list))
+		for i, s := range list {
+			names[i] = casework.StateNames[s]
+		}
+		return strings.Join(names, "、")
+	}
+	funcs["programs"] = func() []*policy.Program {
+		var out []*policy.Program
+		for _, code := range casework.Programs() {
+			if p, ok := policy.ProgramByCode(code); ok {
+				out = append(out, p)
+			}
+		}
+		return out
+	}
+}
