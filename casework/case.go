@@ -244,7 +244,7 @@ func Apply(f *Flow, c *Case, a Action, in Input, ctx Context) (Event, error) {
 	if s.Next != "" {
 		next.State = s.Next
 	}
-	if err := clocks(s, &next, ctx, today); err != nil {
+	if err := clocks(f, s, &next, ctx, today); err != nil {
 		return Event{}, err
 	}
 	next.Version++
@@ -284,14 +284,16 @@ func whoMay(f *Flow, a Action, decider auth.Role) string {
 }
 
 // clocks sets the deadlines a step starts.
-func clocks(s *Step, c *Case, ctx Context, today minzheng.Date) error {
+func clocks(f *Flow, s *Step, c *Case, ctx Context, today minzheng.Date) error {
 	if s.StartsClock {
 		c.AcceptedOn = today
-		d, prov, err := ctx.Calendar.AddWorkdays(today, ctx.Settings.LimitWorkdays)
-		if err != nil {
-			return err
+		if !f.StageLimits {
+			d, prov, err := ctx.Calendar.AddWorkdays(today, ctx.Settings.LimitWorkdays)
+			if err != nil {
+				return err
+			}
+			c.Deadline, c.Provisional = d, prov
 		}
-		c.Deadline, c.Provisional = d, prov
 	}
 	switch {
 	case c.State.Final():
@@ -307,12 +309,16 @@ func clocks(s *Step, c *Case, ctx Context, today minzheng.Date) error {
 	case s.StepDays > 0:
 		c.StepDeadline = today.AddDays(s.StepDays)
 		c.DeadlineAt = nil
-	case s.StepHours > 0:
-		at := ctx.Now.Add(time.Duration(s.StepHours) * time.Hour)
+	case s.hours(ctx.Settings) > 0:
+		at := ctx.Now.Add(time.Duration(s.hours(ctx.Settings)) * time.Hour)
 		c.DeadlineAt = &at
 		c.StepDeadline = minzheng.DateOf(at)
+	case s.KeepClock:
 	case s.Next != "":
 		c.StepDeadline, c.DeadlineAt = 0, nil
+	}
+	if f.StageLimits && !c.State.Final() && c.StepDeadline != 0 {
+		c.Deadline = c.StepDeadline
 	}
 	return nil
 }

@@ -51,14 +51,14 @@ func fields(t *testing.T, kv map[string]any) Input {
 // the case is left as it was.
 func TestEveryStepOutsideTheTableIsRefused(t *testing.T) {
 	now := time.Date(2025, 3, 3, 10, 0, 0, 0, minzheng.China)
-	for _, prog := range Programs() {
-		f, _ := FlowOf(prog)
+	for _, f := range allFlows() {
+		prog := f.Program + "/" + f.Kind
 		for _, delegated := range []bool{false, true} {
 			for _, st := range f.States() {
 				for _, a := range f.Actions() {
 					for _, role := range allRoles {
 						ctx := ctxFor(t, role, now, delegated)
-						c := Case{Program: prog, State: st, NoticeFrom: minzheng.DateOf(now).AddDays(-10), AcceptedOn: minzheng.DateOf(now).AddDays(-3)}
+						c := Case{Program: f.Program, State: st, NoticeFrom: minzheng.DateOf(now).AddDays(-10), AcceptedOn: minzheng.DateOf(now).AddDays(-3)}
 						before := c
 						s, inTable := f.step(st, a)
 						allowed := inTable && s.may(role, ctx.Settings.Decider())

@@ -134,6 +134,21 @@ func guard(f *Flow, s *Step, c *Case, in Input, ctx Context, today minzheng.Date
 			return err
 		}
 		c.Deadline, c.Extended, c.Provisional = d, true, c.Provisional || prov
+	case Investigate:
+		return checkInvestigation(in)
+	case DisabilityReview:
+		if o := in.Text("opinion"); o != "agree" && o != "disagree" {
+			return minzheng.Invalid("opinion", "残联审核意见应为 agree（同意）或 disagree（不同意）")
+		}
+	case Advance:
+		return checkAdvance(in)
+	case SpecialReview:
+		return checkSpecialReview(ctx, today)
+	}
+	// 临时救助: approving and refusing need the authority for the amount
+	// the rules engine has just given (c.Decision, set above).
+	if f.AuthorityTiers && (s.Action == Approve || s.Action == Reject) {
+		return checkAuthority(c, s.Action, auth.Role(ctx.Actor.Role))
 	}
 	return nil
 }

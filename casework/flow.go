@@ -80,6 +80,25 @@ type Step struct {
 	StepDays     int    // … or calendar days (公示, 7 天)
 	StepNote     string // what the step limit is, for the page
 	Cite         string // the article behind the step
+	// HoursFrom reads the hour limit from the region's settings (急难型
+	// 临时救助: the region's own hours, 青海 12, 济南 24); when it gives
+	// more than 0 it replaces StepHours.
+	HoursFrom func(Settings) int `json:"-"`
+	// KeepClock leaves the running step limit as it is: the step is part
+	// of a stage whose limit an earlier step set (特困: the data check and
+	// the investigation both fall within the 15 working days to the
+	// township's opinion).
+	KeepClock bool
+}
+
+// hours is the step's hour limit under the settings (0: none).
+func (s *Step) hours(set Settings) int {
+	if s.HoursFrom != nil {
+		if h := s.HoursFrom(set); h > 0 {
+			return h
+		}
+	}
+	return s.StepHours
 }
 
 // Flow is a programme's table.
@@ -87,9 +106,21 @@ type Flow struct {
 	Program string
 	Title   string
 	Steps   []Step
+	Kind    string // "" for most; 临时救助: emergency or expenditure (see FlowFor)
 	// Notice says whether the flow has public notices (children's cases
 	// have none, to protect them).
 	Notice bool
+	// AuthorityTiers says approving and refusing need the authority the
+	// rules engine's Decision names for the amount (临时救助: township,
+	// county, or special_review, 一事一议), not only the role in the table.
+	AuthorityTiers bool
+	// StageLimits says the programme's rules set limits per stage and no
+	// overall one (特困: 15 working days to the township's opinion, 15 more
+	// for the county from the materials; children's cases alike): the
+	// case's Deadline then follows the limit of the stage it is in, so a
+	// lawful objection and re-notice do not show the case overdue. Without
+	// it, Deadline is the region's overall limit from acceptance.
+	StageLimits bool
 }
 
 // Actions lists every action of the flow, in table order.
@@ -207,10 +238,33 @@ func actionList(list []Action) string {
 
 var flows = map[string]*Flow{}
 
-// FlowOf is the flow of a programme.
+// kinds are the further flows of a programme, by kind (临时救助 急难型).
+var kinds = map[string]map[string]*Flow{}
+
+// FlowOf is the flow of a programme (for 临时救助, the ordinary one:
+// 支出型).
 func FlowOf(program string) (*Flow, bool) {
 	f, ok := flows[program]
 	return f, ok
+}
+
+// FlowFor is the flow of a programme for a kind of application — the
+// programme's own variant, not Case.Kind (application, review …): for
+// "linshi", kind "emergency" is 急难型 and "expenditure" 支出型; any other
+// kind (or "") is the programme's flow as FlowOf gives it.
+func FlowFor(program, kind string) (*Flow, bool) {
+	if f, ok := kinds[program][kind]; ok {
+		return f, true
+	}
+	return FlowOf(program)
+}
+
+// registerKind adds a further flow of a programme.
+func registerKind(f *Flow) {
+	if kinds[f.Program] == nil {
+		kinds[f.Program] = map[string]*Flow{}
+	}
+	kinds[f.Program][f.Kind] = f
 }
 
 // Programs lists the programmes with a flow.

@@ -470,6 +470,22 @@ func (b *Book) History(name, region12 string) []Param {
 	return out
 }
 
+// AsRecorded is the book as it was known at t: only the rows recorded by
+// then. A decision is replayed with the book of the moment it was made, so
+// a correction recorded later does not change what was decided.
+func (b *Book) AsRecorded(t time.Time) *Book {
+	nb := &Book{byName: make(map[string][]*Param, len(b.byName)), regions: map[string]bool{}}
+	for k, list := range b.byName {
+		for _, p := range list {
+			if !p.RecordedAt.After(t) {
+				nb.byName[k] = append(nb.byName[k], p)
+				nb.regions[p.Region] = true
+			}
+		}
+	}
+	return nb
+}
+
 // Set is one reform value for a what-if: name=value@region, in force from
 // the simulation's date.
 type Set struct {

@@ -74,7 +74,7 @@ func scanCase(sc interface{ Scan(...any) error }) (CaseRecord, error) {
 
 // flowOf is the flow of a stored case.
 func flowOf(c *CaseRecord) (*casework.Flow, error) {
-	f, ok := casework.FlowOf(c.Program)
+	f, ok := casework.FlowFor(c.Program, c.Variant)
 	if !ok {
 		return nil, fmt.Errorf("sqldb: case %d: no flow for %s", c.ID, c.Program)
 	}
@@ -93,6 +93,12 @@ func (db *DB) CreateCase(ctx context.Context, in NewCase) (CaseRecord, error) {
 	}
 	if in.HouseholdID <= 0 {
 		return CaseRecord{}, minzheng.Invalid("household_id", "请填写申请家庭的户号")
+	}
+	switch {
+	case in.Program == "linshi" && in.Variant != "emergency" && in.Variant != "expenditure":
+		return CaseRecord{}, minzheng.Invalid("kind", "临时救助请注明类型：emergency（急难型）或 expenditure（支出型）")
+	case in.Program != "linshi" && in.Variant != "":
+		return CaseRecord{}, minzheng.Invalid("kind", "只有临时救助区分急难型和支出型")
 	}
 	reg, err := db.householdScope(ctx, in.HouseholdID, "为辖区外家庭登记申请：")
 	if err != nil {
@@ -518,4 +524,34 @@ func kinJSON(staff []string) string {
 	}
 	b, _ := json.Marshal(staff)
 	return string(b)
+}
+
+// Replay evaluates a decided case again: the same programme, date and
+// household as the registry holds it for that date, with the parameters as
+// they were recorded when the decision was taken. It answers the stored
+// decision and the replayed one, for comparison.
+func (db *DB) Replay(ctx context.Context, id int64) (stored, replayed policy.Decision, err error) {
+	c, err := db.Case(ctx, id)
+	if err != nil {
+		return stored, replayed, err
+	}
+	if c.Decision == nil {
+		return stored, replayed, &minzheng.Error{Code: minzheng.CodeConflict, Message: fmt.Sprintf("案件 %d 尚未作出决定", id)}
+	}
+	var decidedAt Instant
+	if err := db.QueryRow(ctx, `SELECT at FROM case_events WHERE case_id = ? AND action IN ('approve', 'reject') ORDER BY seq DESC LIMIT 1`, id).Scan(&decidedAt); err != nil {
+		return stored, replayed, fmt.Errorf("sqldb: replay %d: %w", id, err)
+	}
+	book, err := db.ParamBook(ctx)
+	if err != nil {
+		return stored, replayed, err
+	}
+	d := c.Decision.Date
+	h, err := db.Household(ctx, c.HouseholdID, d)
+	if err != nil {
+		return stored, replayed, err
+	}
+	replayed, err = policy.Evaluate(policy.Request{Program: c.Program, Date: d, Region: h.Region, Subject: c.Subject,
+		Options: policy.Options{Kind: c.Variant}, Household: policy.FromRegistry(&h, d)}, book.AsRecorded(decidedAt.Time))
+	return *c.Decision, replayed, err
 }

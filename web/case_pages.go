@@ -108,7 +108,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, formErr erro
 	if p, ok := policy.ProgramByCode(c.Program); ok {
 		v.Program = p.Name
 	}
-	if f, ok := casework.FlowOf(c.Program); ok {
+	if f, ok := casework.FlowFor(c.Program, c.Variant); ok {
 		v.Flow = f
 		for _, a := range cj.AllowedActions {
 			for _, st := range f.Steps {
@@ -144,7 +144,7 @@ func (s *Server) caseActionSubmit(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	in := casework.Input{}
-	if f, ok := casework.FlowOf(c.Program); ok {
+	if f, ok := casework.FlowFor(c.Program, c.Variant); ok {
 		for _, st := range f.Steps {
 			if st.Action != action {
 				continue

@@ -231,7 +231,7 @@ func (s *Server) caseView(r *http.Request, c sqldb.CaseRecord) (caseJSON, error)
 		return v, err
 	}
 	today := minzheng.DateOf(s.clock.Now())
-	if f, ok := casework.FlowOf(c.Program); ok {
+	if f, ok := casework.FlowFor(c.Program, c.Variant); ok {
 		settings, err := casework.SettingsFor(book, c.Region, today)
 		if err != nil {
 			return v, err

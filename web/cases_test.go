@@ -147,6 +147,24 @@ func TestCasesAPI(t *testing.T) {
 		if d["eligible"] != true || jnum(t, d["amount_fen"]) <= 0 || len(jarr(t, d["params_used"])) == 0 {
 			t.Fatalf("the stored decision: %v", d)
 		}
+		// Replayed years later, the decision is the same to the fen and to
+		// the word — even after a correction of the standard recorded later.
+		sys := minzheng.WithActor(context.Background(), minzheng.System("test"))
+		f.clk.Advance(time.Hour)
+		if _, err := f.db.AddParam(minzheng.WithActor(context.Background(), minzheng.Actor{UserID: 1, Username: "admin", Role: "admin"}),
+			policy.Param{Name: "dibao.standard.rural", Region: "370614", Value: "90000", EffectiveFrom: minzheng.NewDate(2024, 1, 1),
+				Document: policy.Document{Title: "更正（测试）"}}); err != nil {
+			t.Fatal(err)
+		}
+		stored, replayed, err := f.db.Replay(sys, int64(id))
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, _ := json.Marshal(stored)
+		b, _ := json.Marshal(replayed)
+		if string(a) != string(b) {
+			t.Fatalf("replay differs:\n%s\n%s", a, b)
+		}
 		// Enrolled from the month after the decision; 蓬莱 grants 免费电量 without application.
 		status, v = f.do(t, "GET", fmt.Sprintf("/api/v1/households/%d/enrolments", yes), penglai, nil)
 		items, _ := jitems(t, v)
