@@ -210,6 +210,10 @@ func (db *DB) caseHistory(ctx context.Context, query func(context.Context, strin
 	return out, rows.Err()
 }
 
+// decides are the actions that ask the rules engine (casework.Context
+// .Decide): the household is read for them before the transaction.
+var decides = map[casework.Action]bool{casework.Approve: true, casework.Reject: true, casework.PostNotice: true, casework.SpecialReview: true}
+
 // Act takes action on case id for the actor, with the calendar of the day,
 // in one transaction: the case read and locked, the region's settings and
 // the rules engine's decision for approvals, the table's checks (casework
@@ -239,6 +243,20 @@ func (db *DB) Act(ctx context.Context, id int64, action casework.Action, in case
 	if err != nil {
 		return CaseRecord{}, err
 	}
+	// The household as it stands today, read before the transaction: a
+	// read inside it would need a second connection of the pool, and a
+	// hundred clerks at once would wait on each other for ever.
+	day := minzheng.DateOf(db.clock.Now())
+	var household registry.Household
+	if decides[action] {
+		var hid int64
+		if err := db.QueryRow(ctx, `SELECT household_id FROM cases WHERE id = ?`, id).Scan(&hid); err != nil {
+			return CaseRecord{}, notFound(err, fmt.Sprintf("案件 %d", id))
+		}
+		if household, err = db.Household(ctx, hid, day); err != nil {
+			return CaseRecord{}, err
+		}
+	}
 	var out CaseRecord
 	err = db.InTx(ctx, func(tx *Tx) error {
 		c, err := scanCase(tx.QueryRow(ctx, `SELECT `+caseColumns+` FROM cases WHERE id = ?`+tx.forUpdate(), id))
@@ -253,19 +271,18 @@ func (db *DB) Act(ctx context.Context, id int64, action casework.Action, in case
 			return err
 		}
 		now := db.clock.Now()
-		today := minzheng.DateOf(now)
+		today := day // the day the household was read for
 		settings, err := casework.SettingsFor(book, c.Region, today)
 		if err != nil {
 			return err
 		}
 		cctx := casework.Context{Actor: a, Now: now, Calendar: cal, Settings: settings,
-			Decide: func(day minzheng.Date) (policy.Decision, error) {
-				h, err := db.Household(ctx, c.HouseholdID, day)
-				if err != nil {
-					return policy.Decision{}, err
+			Decide: func(on minzheng.Date) (policy.Decision, error) {
+				if !decides[action] || on != day {
+					return policy.Decision{}, fmt.Errorf("sqldb: a decision for %s, not today (%s)", on, day)
 				}
-				return policy.Evaluate(policy.Request{Program: c.Program, Date: day, Region: h.Region, Subject: c.Subject,
-					Options: policy.Options{Kind: c.Variant}, Household: policy.FromRegistry(&h, day)}, book)
+				return policy.Evaluate(policy.Request{Program: c.Program, Date: day, Region: household.Region, Subject: c.Subject,
+					Options: policy.Options{Kind: c.Variant}, Household: policy.FromRegistry(&household, day)}, book)
 			}}
 		if action == casework.Accept {
 			// 近亲属备案: flag the case when it is accepted.
@@ -314,7 +331,7 @@ func (db *DB) Act(ctx context.Context, id int64, action casework.Action, in case
 		}
 		if ev.Action == casework.Approve {
 			// 纳入: the enrolment, then what the region grants or links.
-			done, err := tx.enrol(ctx, db, &c, book, today, a)
+			done, err := tx.enrol(ctx, db, &c, &household, book, today, a)
 			if err != nil {
 				return err
 			}

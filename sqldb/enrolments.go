@@ -62,14 +62,10 @@ func nextReview(h *registry.Household, day minzheng.Date) minzheng.Date {
 // for what the rules find the household or its members eligible for. It
 // runs in the approving transaction; it returns what it did, for the
 // event's record.
-func (tx *Tx) enrol(ctx context.Context, db *DB, c *CaseRecord, book *policy.Book, day minzheng.Date, actor minzheng.Actor) (map[string]any, error) {
+func (tx *Tx) enrol(ctx context.Context, db *DB, c *CaseRecord, h *registry.Household, book *policy.Book, day minzheng.Date, actor minzheng.Actor) (map[string]any, error) {
 	d := c.Decision
-	h, err := db.Household(ctx, c.HouseholdID, day)
-	if err != nil {
-		return nil, err
-	}
 	first := day.Month() + 1
-	review := nextReview(&h, day)
+	review := nextReview(h, day)
 	caseID := c.ID
 	id, err := tx.insertEnrolment(ctx, db, Enrolment{CaseID: &caseID, Program: c.Program, HouseholdID: c.HouseholdID, Subject: c.Subject,
 		Region: c.Region, AmountFen: d.AmountFen, Period: d.Period, FirstMonth: first, NextReview: review, Granted: "decision"}, d, actor)
@@ -87,7 +83,7 @@ func (tx *Tx) enrol(ctx context.Context, db *DB, c *CaseRecord, book *policy.Boo
 		return policy.Value{}
 	}
 	auto, linked := list("casework.auto_grant"), list("casework.linked")
-	household := policy.FromRegistry(&h, day)
+	household := policy.FromRegistry(h, day)
 	household.Benefits = append(household.Benefits, policy.Benefit{Program: c.Program, MonthlyFen: d.AmountFen})
 	var granted []string
 	var opened []int64
