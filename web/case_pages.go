@@ -21,6 +21,46 @@ func (s *Server) routeCasePages() {
 	s.mux.Handle("POST /staff/cases", s.staff(s.caseCreateSubmit))
 	s.mux.Handle("GET /staff/cases/{id}", s.staff(s.casePage))
 	s.mux.Handle("POST /staff/cases/{id}/actions/{action}", s.staff(s.caseActionSubmit))
+	s.mux.Handle("GET /portal/notices", s.public(s.noticesPage))
+}
+
+// noticesView is the public, printable 公示 of a region.
+type noticesView struct {
+	Region, Where        string
+	Notices, Publication []sqldb.Notice
+}
+
+// noticesPage is the 公示 anyone may read and print: names, household
+// sizes and amounts only.
+func (s *Server) noticesPage(w http.ResponseWriter, r *http.Request) error {
+	v := noticesView{Region: strings.TrimSpace(r.URL.Query().Get("region"))}
+	p := page{Title: "公示公告", Data: &v}
+	if v.Region != "" {
+		ctx := minzheng.WithActor(r.Context(), minzheng.Anonymous)
+		code, lvl, err := region.Parse(v.Region)
+		if err == nil && code.Level() < region.LevelCounty {
+			err = minzheng.Invalid("region", "公示按县、乡镇或村查看，请给出 6 位及以上的区划代码")
+		}
+		if err == nil {
+			var row sqldb.RegionRow
+			if row, err = s.db.Region(ctx, code, lvl); err == nil {
+				v.Where = strings.Join(row.Path, "")
+				var book *policy.Book
+				if book, err = s.db.ParamBook(ctx); err == nil {
+					var st casework.Settings
+					if st, err = casework.SettingsFor(book, string(code), minzheng.DateOf(s.clock.Now())); err == nil {
+						v.Notices, v.Publication, err = s.db.Notices(ctx, code, st.NoticeDays)
+					}
+				}
+			}
+		}
+		if err != nil {
+			p.Err = s.publicError(r, err)
+			v.Where = ""
+		}
+	}
+	s.render(w, r, "portal_notices", p)
+	return nil
 }
 
 // casesView is the 待办 worklist.

@@ -130,6 +130,12 @@ func TestCasesAPI(t *testing.T) {
 		if regexp.MustCompile(`\d{17}[\dX]`).Match(raw) || strings.Contains(string(raw), "id_number") {
 			t.Fatalf("an ID number in the public notice: %s", raw)
 		}
+		name := jobj(t, jarr(t, n["notices"])[0])["name"].(string)
+		pg := f.browser(t).get(t, "/portal/notices?region=370614107")
+		if pg.Status != http.StatusOK || !strings.Contains(pg.Body, name) || !strings.Contains(pg.Body, "正在公示的申请") ||
+			regexp.MustCompile(`\d{17}[\dX]`).MatchString(pg.Body) {
+			t.Fatalf("the public notice page: %d", pg.Status)
+		}
 		f.clk.Advance(7 * 24 * time.Hour)
 		dxd, penglai = f.apiLogin(t, "dxd"), f.apiLogin(t, "penglai") // tokens last a day
 		if status, v = act(dxd, id, "close_notice", nil, ""); status != http.StatusOK {
