@@ -31,6 +31,9 @@ type Case struct {
 	Provisional  bool             `json:"provisional"` // runs into a year without holiday data
 	Extended     bool             `json:"extended"`
 	NoticeFrom   minzheng.Date    `json:"notice_from"`
+	// SuspendedOn is set while the clock stands still, waiting for the
+	// applicant; resuming moves the deadlines by the working days lost.
+	SuspendedOn minzheng.Date `json:"suspended_on"`
 	Decision     *policy.Decision `json:"decision"`
 	CreatedAt    time.Time        `json:"created_at"`
 	CreatedBy    string           `json:"created_by"`

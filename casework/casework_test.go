@@ -203,3 +203,41 @@ func TestSettingsOfTheSeedRegions(t *testing.T) {
 		})
 	}
 }
+
+// TestSuspension: waiting for the applicant stops the clock; resuming moves
+// the deadlines by the working days lost. Every flow has the two rows.
+func TestSuspension(t *testing.T) {
+	for _, p := range Programs() {
+		f, _ := FlowOf(p)
+		if !f.has(Suspend) || !f.has(Resume) {
+			t.Errorf("%s has no suspension", p)
+		}
+	}
+	if f, _ := FlowFor("linshi", "emergency"); !f.has(Suspend) {
+		t.Error("the emergency flow has no suspension")
+	}
+	at := func(s string) time.Time {
+		d, _ := minzheng.ParseDate(s)
+		y, m, dd := d.YMD()
+		return time.Date(y, m, dd, 10, 0, 0, 0, minzheng.China)
+	}
+	c := Case{Program: "dibao", State: Applied}
+	if _, err := Apply(dibaoFlow, &c, Accept, Input{}, ctxFor(t, auth.RoleTownshipOfficer, at("2025-06-02"), false)); err != nil {
+		t.Fatal(err)
+	}
+	deadline := c.Deadline
+	if _, err := Apply(dibaoFlow, &c, Suspend, fields(t, map[string]any{"reason": "等待申请人补交收入证明"}), ctxFor(t, auth.RoleTownshipOfficer, at("2025-06-03"), false)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Apply(dibaoFlow, &c, Suspend, fields(t, map[string]any{"reason": "再次"}), ctxFor(t, auth.RoleTownshipOfficer, at("2025-06-04"), false)); minzheng.ErrorCode(err) != minzheng.CodeConflict {
+		t.Fatalf("suspending twice: %v", err)
+	}
+	// Resumed a week later (5 working days: 4–10 June 2025, no holiday).
+	if _, err := Apply(dibaoFlow, &c, Resume, Input{}, ctxFor(t, auth.RoleTownshipOfficer, at("2025-06-10"), false)); err != nil {
+		t.Fatal(err)
+	}
+	want, _, _ := testCalendar(t).AddWorkdays(deadline, 5)
+	if c.Deadline != want || c.SuspendedOn != 0 {
+		t.Errorf("deadline %s → %s, want %s", deadline, c.Deadline, want)
+	}
+}

@@ -52,7 +52,7 @@ var (
 )
 
 func init() {
-	flows["orphan"] = orphanFlow
-	flows["unsupported_child"] = unsupportedFlow
-	flows["distressed_child"] = distressedFlow
+	registerFlow(orphanFlow)
+	registerFlow(unsupportedFlow)
+	registerFlow(distressedFlow)
 }

@@ -75,12 +75,14 @@ var dibaoFlow = &Flow{Program: "dibao", Title: "城乡最低生活保障", Notic
 		Fields: []Field{{Name: "note", Title: "说明", Kind: "text"}}},
 }}
 
-func init() { flows["dibao"] = dibaoFlow }
+func init() { registerFlow(dibaoFlow) }
 
 // guard checks what a step needs beyond its fields, and records on c what
 // it sets: the investigators, the notice period, the decision.
 func guard(f *Flow, s *Step, c *Case, in Input, ctx Context, today minzheng.Date) error {
 	switch s.Action {
+	case Suspend, Resume:
+		return suspension(s.Action, c, ctx, today)
 	case RecordVerify:
 		if r := in.Text("result"); r != "pass" && r != "fail" {
 			return minzheng.Invalid("result", "核对结果应为 pass（通过）或 fail（未通过）")

@@ -261,6 +261,9 @@ func FlowFor(program, kind string) (*Flow, bool) {
 
 // registerKind adds a further flow of a programme.
 func registerKind(f *Flow) {
+	if flows[f.Program] != f {
+		addSuspension(f) // the programme's main flow has them already
+	}
 	if kinds[f.Program] == nil {
 		kinds[f.Program] = map[string]*Flow{}
 	}

@@ -105,7 +105,7 @@ var linshiExpenditure = &Flow{Program: "linshi", Kind: "expenditure", Title: "�
 func init() {
 	// FlowOf("linshi") stays the ordinary (支出型) flow; FlowFor gives
 	// either by kind, and Programs lists linshi once.
-	flows["linshi"] = linshiExpenditure
+	registerFlow(linshiExpenditure)
 	registerKind(linshiExpenditure)
 	registerKind(linshiEmergency)
 	StateNames[Advanced] = "已先行救助"

@@ -61,9 +61,9 @@ var (
 )
 
 func init() {
-	flows["disability_living"] = disabilityLivingFlow
-	flows["disability_care"] = disabilityCareFlow
-	flows["elderly_longevity"] = elderlyLongevityFlow
-	flows["elderly_poor"] = elderlyPoorFlow
+	registerFlow(disabilityLivingFlow)
+	registerFlow(disabilityCareFlow)
+	registerFlow(elderlyLongevityFlow)
+	registerFlow(elderlyPoorFlow)
 	StateNames[DisabilityReviewed] = "残联已审核"
 }

@@ -74,7 +74,7 @@ var tekunFlow = &Flow{Program: "tekun", Title: "特困人员救助供养", Notic
 }}
 
 func init() {
-	flows["tekun"] = tekunFlow
+	registerFlow(tekunFlow)
 	StateNames[Investigated] = "已调查核实"
 	StateNames[Checked] = "县级已审核"
 }

@@ -242,12 +242,20 @@ func (s *Server) caseView(r *http.Request, c sqldb.CaseRecord) (caseJSON, error)
 		}
 	}
 	if c.Deadline != 0 && !c.State.Final() {
-		n, prov, err := c.WorkdaysLeft(s.calendar.Calendar(), today)
+		// A suspended clock stands where it stopped.
+		on := today
+		if c.SuspendedOn != 0 {
+			on = c.SuspendedOn
+		}
+		n, prov, err := c.WorkdaysLeft(s.calendar.Calendar(), on)
 		if err != nil {
 			return v, err
 		}
 		v.WorkdaysLeft = &n
 		v.TimeLeft = casework.TimeLeft(n)
+		if c.SuspendedOn != 0 {
+			v.TimeLeft = "计时已中止（自 " + c.SuspendedOn.String() + " 起），" + v.TimeLeft
+		}
 		v.Provisional = v.Provisional || prov
 	}
 	return v, nil

@@ -20,6 +20,7 @@ CREATE TABLE cases (
     provisional   BOOLEAN NOT NULL DEFAULT FALSE,
     extended      BOOLEAN NOT NULL DEFAULT FALSE,
     notice_from   TEXT,
+    suspended_on  TEXT,
     decision      TEXT,
     created_at    TEXT    NOT NULL,
     created_by    TEXT    NOT NULL,
