@@ -25,19 +25,19 @@ type Case struct {
 	// Deadline is the overall statutory date (null before acceptance);
 	// StepDeadline the date the current step is due; DeadlineAt the
 	// instant, for limits in hours.
-	Deadline     minzheng.Date    `json:"deadline"`
-	StepDeadline minzheng.Date    `json:"step_deadline"`
-	DeadlineAt   *time.Time       `json:"deadline_at"`
-	Provisional  bool             `json:"provisional"` // runs into a year without holiday data
-	Extended     bool             `json:"extended"`
-	NoticeFrom   minzheng.Date    `json:"notice_from"`
+	Deadline     minzheng.Date `json:"deadline"`
+	StepDeadline minzheng.Date `json:"step_deadline"`
+	DeadlineAt   *time.Time    `json:"deadline_at"`
+	Provisional  bool          `json:"provisional"` // runs into a year without holiday data
+	Extended     bool          `json:"extended"`
+	NoticeFrom   minzheng.Date `json:"notice_from"`
 	// SuspendedOn is set while the clock stands still, waiting for the
 	// applicant; resuming moves the deadlines by the working days lost.
-	SuspendedOn minzheng.Date `json:"suspended_on"`
-	Decision     *policy.Decision `json:"decision"`
-	CreatedAt    time.Time        `json:"created_at"`
-	CreatedBy    string           `json:"created_by"`
-	Version      int              `json:"version"`
+	SuspendedOn minzheng.Date    `json:"suspended_on"`
+	Decision    *policy.Decision `json:"decision"`
+	CreatedAt   time.Time        `json:"created_at"`
+	CreatedBy   string           `json:"created_by"`
+	Version     int              `json:"version"`
 }
 
 // Input is what an action carries: its fields, by name.
