@@ -83,6 +83,8 @@ func guard(f *Flow, s *Step, c *Case, in Input, ctx Context, today minzheng.Date
 	switch s.Action {
 	case Suspend, Resume:
 		return suspension(s.Action, c, ctx, today)
+	case Recalculate, StopBenefit, PhaseOut:
+		return reviewGuard(s.Action, c, in, ctx, today)
 	case RecordVerify:
 		if r := in.Text("result"); r != "pass" && r != "fail" {
 			return minzheng.Invalid("result", "核对结果应为 pass（通过）或 fail（未通过）")

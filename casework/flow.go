@@ -50,7 +50,7 @@ var StateNames = map[State]string{
 
 // Final reports whether nothing can follow the state.
 func (s State) Final() bool {
-	return s == Approved || s == Rejected || s == Withdrawn || s == Terminated
+	return s == Approved || s == Rejected || s == Withdrawn || s == Terminated || s == Continued || s == Stopped || s == PhasingOut
 }
 
 // Field is an input an action needs.

@@ -18,8 +18,14 @@ func allFlows() []*Flow {
 		f, _ := FlowOf(p)
 		out = append(out, f)
 	}
-	emergency, _ := FlowFor("linshi", "emergency")
-	return append(out, emergency)
+	for _, byKind := range kinds {
+		for _, f := range byKind {
+			if flows[f.Program] != f {
+				out = append(out, f)
+			}
+		}
+	}
+	return out
 }
 
 func at(s string, hour int) time.Time {

@@ -94,11 +94,14 @@ func (db *DB) CreateCase(ctx context.Context, in NewCase) (CaseRecord, error) {
 	if in.HouseholdID <= 0 {
 		return CaseRecord{}, minzheng.Invalid("household_id", "请填写申请家庭的户号")
 	}
+	kind := "application"
 	switch {
 	case in.Program == "linshi" && in.Variant != "emergency" && in.Variant != "expenditure":
 		return CaseRecord{}, minzheng.Invalid("kind", "临时救助请注明类型：emergency（急难型）或 expenditure（支出型）")
+	case in.Variant == "review" && (in.Program == "dibao" || in.Program == "tekun"):
+		kind = "review"
 	case in.Program != "linshi" && in.Variant != "":
-		return CaseRecord{}, minzheng.Invalid("kind", "只有临时救助区分急难型和支出型")
+		return CaseRecord{}, minzheng.Invalid("kind", "类型“%s”不对：临时救助为 emergency 或 expenditure，低保、特困的定期核查为 review", in.Variant)
 	}
 	reg, err := db.householdScope(ctx, in.HouseholdID, "为辖区外家庭登记申请：")
 	if err != nil {
@@ -137,9 +140,19 @@ func (db *DB) CreateCase(ctx context.Context, in NewCase) (CaseRecord, error) {
 			return &minzheng.Error{Code: minzheng.CodeConflict, Message: fmt.Sprintf("第 %d 户已有办理中的%s申请，不能重复申请", in.HouseholdID, prog.Name)}
 		}
 		var id int64
+		if kind == "review" {
+			var active int
+			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM enrolments WHERE household_id = ? AND program = ? AND subject = ? AND status = 'active'`,
+				in.HouseholdID, in.Program, in.Subject).Scan(&active); err != nil {
+				return err
+			}
+			if active == 0 {
+				return &minzheng.Error{Code: minzheng.CodeConflict, Message: fmt.Sprintf("第 %d 户没有在保的%s，无需核查", in.HouseholdID, prog.Name)}
+			}
+		}
 		if err := tx.QueryRow(ctx, `INSERT INTO cases (program, variant, kind, household_id, subject, region_code, state, created_at, created_by, updated_at)
-			VALUES (?, ?, 'application', ?, ?, ?, 'applied', ?, ?, ?) RETURNING id`,
-			in.Program, in.Variant, in.HouseholdID, in.Subject, string(reg), At(now), a.Username, At(now)).Scan(&id); err != nil {
+			VALUES (?, ?, ?, ?, ?, ?, 'applied', ?, ?, ?) RETURNING id`,
+			in.Program, in.Variant, kind, in.HouseholdID, in.Subject, string(reg), At(now), a.Username, At(now)).Scan(&id); err != nil {
 			return err
 		}
 		row := tx.QueryRow(ctx, `SELECT `+caseColumns+` FROM cases WHERE id = ?`, id)
@@ -212,7 +225,8 @@ func (db *DB) caseHistory(ctx context.Context, query func(context.Context, strin
 
 // decides are the actions that ask the rules engine (casework.Context
 // .Decide): the household is read for them before the transaction.
-var decides = map[casework.Action]bool{casework.Approve: true, casework.Reject: true, casework.PostNotice: true, casework.SpecialReview: true}
+var decides = map[casework.Action]bool{casework.Approve: true, casework.Reject: true, casework.PostNotice: true, casework.SpecialReview: true,
+	casework.Recalculate: true, casework.StopBenefit: true, casework.PhaseOut: true}
 
 // Act takes action on case id for the actor, with the calendar of the day,
 // in one transaction: the case read and locked, the region's settings and
@@ -328,6 +342,18 @@ func (db *DB) Act(ctx context.Context, id int64, action casework.Action, in case
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
 			return &minzheng.Error{Code: minzheng.CodeConflict, Message: "案件已被他人同时办理，请刷新后重试"}
+		}
+		switch ev.Action {
+		case casework.Recalculate, casework.StopBenefit, casework.PhaseOut:
+			done, err := tx.applyReview(ctx, db, &c, ev, &household, today, a)
+			if err != nil {
+				return err
+			}
+			b, _ := json.Marshal(done)
+			if ev.Fields == nil {
+				ev.Fields = casework.Input{}
+			}
+			ev.Fields["enrolment"] = b
 		}
 		if ev.Action == casework.Approve {
 			// 纳入: the enrolment, then what the region grants or links.

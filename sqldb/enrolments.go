@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"minzheng/region"
 	"strconv"
 
 	"minzheng"
@@ -18,6 +19,8 @@ func init() {
 	audit.Register("enrolment.create", "纳入保障")
 	audit.Register("enrolment.auto_grant", "免申即享")
 	audit.Register("case.linked", "联动办理")
+	audit.Register("enrolment.review", "核查后调整待遇")
+	audit.Register("review.open", "启动定期核查")
 }
 
 // Enrolment is a granted benefit.
@@ -212,4 +215,114 @@ func (db *DB) Enrolments(ctx context.Context, householdID int64) ([]Enrolment, e
 		out = append(out, e)
 	}
 	return out, rows.Err()
+}
+
+// applyReview carries a review's outcome to the enrolment it reviewed, from
+// the next month: a new amount (the old row ends, a new one begins, so the
+// history stays), a stop with its reasons, or a phase-out ending after the
+// months given. The next review is set again.
+func (tx *Tx) applyReview(ctx context.Context, db *DB, c *CaseRecord, ev casework.Event, h *registry.Household, day minzheng.Date, actor minzheng.Actor) (map[string]any, error) {
+	var id int64
+	var amount minzheng.Fen
+	err := tx.QueryRow(ctx, `SELECT id, amount_fen FROM enrolments WHERE household_id = ? AND program = ? AND subject = ? AND status = 'active'
+		ORDER BY id DESC LIMIT 1`, c.HouseholdID, c.Program, c.Subject).Scan(&id, &amount)
+	if err != nil {
+		return nil, &minzheng.Error{Code: minzheng.CodeConflict, Message: "没有在保的待遇可以核查"}
+	}
+	next := day.Month() + 1
+	done := map[string]any{"enrolment_id": id}
+	switch ev.Action {
+	case casework.Recalculate:
+		review := nextReview(h, day)
+		if c.Decision.AmountFen == amount {
+			if _, err := tx.Exec(ctx, `UPDATE enrolments SET next_review = ? WHERE id = ?`, review, id); err != nil {
+				return nil, err
+			}
+			done["next_review"] = review.String()
+			return done, nil
+		}
+		if _, err := tx.Exec(ctx, `UPDATE enrolments SET status = 'changed', stopped_from = ? WHERE id = ?`, next, id); err != nil {
+			return nil, err
+		}
+		caseID := c.ID
+		nid, err := tx.insertEnrolment(ctx, db, Enrolment{CaseID: &caseID, Program: c.Program, HouseholdID: c.HouseholdID, Subject: c.Subject,
+			Region: c.Region, AmountFen: c.Decision.AmountFen, Period: c.Decision.Period, FirstMonth: next, NextReview: review, Granted: "review"}, c.Decision, actor)
+		if err != nil {
+			return nil, err
+		}
+		done["new_enrolment_id"], done["amount_fen"], done["from"] = nid, int64(c.Decision.AmountFen), next.String()
+	case casework.StopBenefit:
+		if _, err := tx.Exec(ctx, `UPDATE enrolments SET status = 'stopped', stopped_from = ? WHERE id = ?`, next, id); err != nil {
+			return nil, err
+		}
+		done["stopped_from"] = next.String()
+	case casework.PhaseOut:
+		n, _ := strconv.Atoi(ev.Fields.Text("months"))
+		end := next + minzheng.Month(n)
+		if _, err := tx.Exec(ctx, `UPDATE enrolments SET status = 'phasing_out', stopped_from = ? WHERE id = ?`, end, id); err != nil {
+			return nil, err
+		}
+		done["stopped_from"] = end.String()
+	}
+	return done, tx.Audit(ctx, audit.Event{Action: "enrolment.review", Entity: "enrolment", EntityID: strconv.FormatInt(id, 10), Region: c.Region,
+		Summary: fmt.Sprintf("案件 %d 核查后：%s", c.ID, casework.StateNames[c.State]), After: done})
+}
+
+// OpenDueReviews opens a review case for every benefit of the region whose
+// periodic review is due by day (第31条) and has none open; it answers how
+// many it opened.
+func (db *DB) OpenDueReviews(ctx context.Context, scope region.Code, day minzheng.Date) (int, error) {
+	a, err := requireHouseholds(ctx, auth.PermHouseholdWrite)
+	if err != nil {
+		return 0, err
+	}
+	scope, err = region.Narrow(region.ActorRegion(a), scope)
+	if err != nil {
+		return 0, db.Deny(ctx, "为辖区外启动定期核查", "region", string(scope), scope)
+	}
+	cond, args := InRegion("e.region_code", scope)
+	opened := 0
+	err = db.InTx(ctx, func(tx *Tx) error {
+		rows, err := tx.Query(ctx, `SELECT e.household_id, e.program, e.subject, e.region_code FROM enrolments e
+			WHERE `+cond+` AND e.status = 'active' AND e.program IN ('dibao', 'tekun') AND e.next_review IS NOT NULL AND e.next_review <= ?
+			AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.household_id = e.household_id AND c.program = e.program AND c.subject = e.subject
+				AND c.kind = 'review' AND c.state NOT IN ('continued', 'stopped', 'phasing_out', 'terminated', 'withdrawn'))`, append(args, day)...)
+		if err != nil {
+			return err
+		}
+		type due struct {
+			hid                   int64
+			program, subject, reg string
+		}
+		var list []due
+		for rows.Next() {
+			var d due
+			if err := rows.Scan(&d.hid, &d.program, &d.subject, &d.reg); err != nil {
+				rows.Close()
+				return err
+			}
+			list = append(list, d)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, d := range list {
+			var id int64
+			if err := tx.QueryRow(ctx, `INSERT INTO cases (program, variant, kind, household_id, subject, region_code, state, created_at, created_by, updated_at)
+				VALUES (?, 'review', 'review', ?, ?, ?, 'applied', ?, ?, ?) RETURNING id`, d.program, d.hid, d.subject, d.reg, At(db.now()), a.Username, At(db.now())).Scan(&id); err != nil {
+				return err
+			}
+			opened++
+		}
+		if opened == 0 {
+			return nil
+		}
+		return tx.Audit(ctx, audit.Event{Action: "review.open", Entity: "region", EntityID: string(scope), Region: string(scope),
+			Summary: fmt.Sprintf("启动到期的定期核查 %d 件（截至 %s）", opened, day)})
+	})
+	if err != nil {
+		return 0, fmt.Errorf("sqldb: open reviews: %w", err)
+	}
+	return opened, nil
 }

@@ -20,6 +20,7 @@ func (s *Server) caseRoutes() []apiRoute {
 				{"overdue", "boolean", "只看已超期的", false}}, pageParams...), Response: "CaseList", handle: s.apiCases},
 		{Method: "GET", Path: "/cases/{id}", Summary: "一个案件：状态、您可办理的操作、办理记录、期限和决定", Tag: tag, Response: "Case", handle: s.apiCase},
 		{Method: "GET", Path: "/households/{id}/enrolments", Summary: "一户享受的待遇（纳入、免申即享）", Tag: tag, Response: "EnrolmentList", handle: s.apiEnrolments},
+		{Method: "POST", Path: "/reviews/open", Summary: "为到期的低保、特困待遇启动定期核查（《低保办法》第31条）", Tag: tag, Body: "ReviewsOpen", Response: "ReviewsOpened", handle: s.apiOpenReviews},
 		{Method: "GET", Path: "/kin_register", Summary: "近亲属备案列表（本辖区）", Tag: tag,
 			Query: []apiParam{{"region", "string", "区划代码", false}, {"current", "boolean", "只看当前有效的", false}}, Response: "KinList", handle: s.apiKinList},
 		{Method: "POST", Path: "/kin_register", Summary: "登记近亲属备案（社会救助经办人员、村居干部的近亲属）", Tag: tag, Body: "KinInput", Response: "Kin", Status: http.StatusCreated, handle: s.apiAddKin},
@@ -181,6 +182,29 @@ func (s *Server) apiEnrolments(r *http.Request) (any, error) {
 	return listJSON{Items: items, Total: len(items)}, nil
 }
 
+func (s *Server) apiOpenReviews(r *http.Request) (any, error) {
+	var in struct {
+		Region string        `json:"region"`
+		Date   minzheng.Date `json:"date"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return nil, err
+	}
+	reg, err := region.ParseScope(in.Region)
+	if err != nil {
+		return nil, minzheng.Invalid("region", "区划代码格式不对")
+	}
+	day := in.Date
+	if day.IsZero() {
+		day = minzheng.DateOf(s.clock.Now())
+	}
+	n, err := s.db.OpenDueReviews(r.Context(), reg, day)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"opened": n, "date": day}, nil
+}
+
 // apiNotices answers the public 公示 and 公布 of a region.
 func (s *Server) apiNotices(r *http.Request) (any, error) {
 	q := r.URL.Query().Get("region")
@@ -302,6 +326,8 @@ func init() {
 		"decision":    nullable(ref("Decision")), "version": integer("版本"),
 	}, "id", "program", "state", "allowed_actions", "history", "deadline")
 	schemas["CaseList"] = list("Case")
+	schemas["ReviewsOpen"] = object(obj{"region": str("区划代码"), "date": str("截至日期，默认今天")})
+	schemas["ReviewsOpened"] = object(obj{"opened": integer("启动的核查件数"), "date": str("截至日期")})
 	schemas["Enrolment"] = object(obj{"id": integer("编号"), "case_id": nullable(integer("案件")), "program": str("项目"), "household_id": integer("户号"),
 		"subject": str("对象（脱敏）"), "region": str("村（居）"), "amount_fen": integer("金额（分）"), "amount_kwh": integer("免费电量"),
 		"period": str("month 或 once"), "first_month": str("起始月份 YYYY-MM"), "next_review": str("下次定期核查日期"),

@@ -186,6 +186,46 @@ func TestCasesAPI(t *testing.T) {
 		if status != http.StatusOK || !dibao || !electricity {
 			t.Fatalf("enrolments: %d %v", status, items)
 		}
+		// A year on, the periodic review is due (第31条): opened, walked, stopped.
+		f.clk.Advance(400 * 24 * time.Hour)
+		dxd, penglai = f.apiLogin(t, "dxd"), f.apiLogin(t, "penglai")
+		status, v = f.do(t, "POST", "/api/v1/reviews/open", penglai, map[string]any{"region": "370614"})
+		if status != http.StatusOK || jnum(t, jobj(t, v)["opened"]) != 1 {
+			t.Fatalf("open reviews: %d %v", status, v)
+		}
+		status, v = f.do(t, "GET", "/api/v1/cases?region=370614&state=applied", penglai, nil)
+		items, _ = jitems(t, v)
+		var rid int
+		for _, it := range items {
+			if it["kind"] == "review" {
+				rid = jnum(t, it["id"])
+			}
+		}
+		if rid == 0 {
+			t.Fatalf("no review case among %v", items)
+		}
+		for _, s := range []struct {
+			tok, action string
+			body        any
+		}{{dxd, "accept", nil}, {dxd, "request_verification", nil}, {penglai, "record_verification", map[string]any{"result": "pass"}},
+			{dxd, "home_visit", map[string]any{"investigators": []string{"王明", "李华"}, "signed": true}}} {
+			if status, v = act(s.tok, rid, s.action, s.body, ""); status != http.StatusOK {
+				t.Fatalf("review %s: %d %v", s.action, status, v)
+			}
+		}
+		status, v = act(penglai, rid, "phase_out", map[string]any{"months": "9", "reason": "就业"}, "")
+		wantError(t, status, v, http.StatusBadRequest, "invalid", "months")
+		if status, v = act(penglai, rid, "stop", map[string]any{"reason": "家庭成员就业，收入超过标准"}, ""); status != http.StatusOK || jobj(t, v)["state"] != "stopped" {
+			t.Fatalf("stop: %d %v", status, v)
+		}
+		_, v = f.do(t, "GET", fmt.Sprintf("/api/v1/households/%d/enrolments", yes), penglai, nil)
+		es, _ := jitems(t, v)
+		for _, e := range es {
+			if e["program"] == "dibao" && e["status"] != "stopped" {
+				t.Errorf("the stopped benefit: %v", e)
+			}
+		}
+
 		// The case as read back, and the worklist.
 		status, v = f.do(t, "GET", fmt.Sprintf("/api/v1/cases/%d", id), dxd, nil)
 		if status != http.StatusOK || len(jarr(t, jobj(t, v)["history"])) != 8 {
