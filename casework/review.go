@@ -44,7 +44,7 @@ func init() {
 				Fields: []Field{text("reason", "停止的理由（书面告知）")}, Cite: "《最低生活保障审核确认办法》第32条"},
 			{From: []State{Visited}, Action: PhaseOut, Next: PhasingOut, Title: "渐退", Decider: true,
 				Fields: []Field{{Name: "months", Title: "渐退月数（1—6）", Kind: "text", Required: true}, text("reason", "渐退的理由（如家庭成员就业）")},
-				Cite: "《最低生活保障审核确认办法》第33条；《关于进一步做好最低生活保障等社会救助兜底保障工作的通知》一(三)"},
+				Cite:   "《最低生活保障审核确认办法》第33条；《关于进一步做好最低生活保障等社会救助兜底保障工作的通知》一(三)"},
 			{From: []State{Accepted, Verifying, Verified, Visited}, Action: Terminate, Next: Terminated, Title: "终止核查", Roles: townCounty,
 				Fields: []Field{text("reason", "终止的理由")}},
 		}})
