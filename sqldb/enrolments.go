@@ -21,6 +21,7 @@ func init() {
 	audit.Register("case.linked", "联动办理")
 	audit.Register("enrolment.review", "核查后调整待遇")
 	audit.Register("review.open", "启动定期核查")
+	audit.Register("enrolment.death_stop", "死亡停发本人待遇")
 }
 
 // Enrolment is a granted benefit.
@@ -325,4 +326,63 @@ func (db *DB) OpenDueReviews(ctx context.Context, scope region.Code, day minzhen
 		return 0, fmt.Errorf("sqldb: open reviews: %w", err)
 	}
 	return opened, nil
+}
+
+// onDeath is what a recorded death sets off (DESIGN.md §8): the deceased's
+// own enrolments stop from the month after the death — the one stop no
+// case decides — and each household benefit still paid gets a review case,
+// due within three months of the death (《2022通知》一(三)), which alone
+// may change it.
+func (tx *Tx) onDeath(ctx context.Context, db *DB, a minzheng.Actor, hid int64, reg, idNumber string, died minzheng.Date) error {
+	stop := died.Month() + 1
+	res, err := tx.Exec(ctx, `UPDATE enrolments SET status = 'stopped', stopped_from = ? WHERE household_id = ? AND subject = ? AND status IN ('active', 'phasing_out')`,
+		stop, hid, idNumber)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		if err := tx.Audit(ctx, audit.Event{Action: "enrolment.death_stop", Entity: "household", EntityID: strconv.FormatInt(hid, 10), Region: reg,
+			Summary: fmt.Sprintf("成员 %s 于 %s 死亡，其本人的 %d 项待遇自 %s 起停止", minzheng.MaskID(idNumber), died, n, stop)}); err != nil {
+			return err
+		}
+	}
+	rows, err := tx.Query(ctx, `SELECT DISTINCT program FROM enrolments WHERE household_id = ? AND subject = '' AND status = 'active' AND program IN ('dibao', 'tekun')`, hid)
+	if err != nil {
+		return err
+	}
+	var programs []string
+	for rows.Next() {
+		var p string
+		if err := rows.Scan(&p); err != nil {
+			rows.Close()
+			return err
+		}
+		programs = append(programs, p)
+	}
+	rows.Close()
+	tm := died.Month() + 3
+	due := tm.First().AddDays(died.Time().Day() - 1)
+	if due > tm.Last() {
+		due = tm.Last()
+	}
+	for _, p := range programs {
+		var open int
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM cases WHERE household_id = ? AND program = ? AND kind = 'review'
+			AND state NOT IN ('continued', 'stopped', 'phasing_out', 'terminated', 'withdrawn')`, hid, p).Scan(&open); err != nil {
+			return err
+		}
+		if open > 0 {
+			continue
+		}
+		var id int64
+		if err := tx.QueryRow(ctx, `INSERT INTO cases (program, variant, kind, household_id, subject, region_code, state, step_deadline, created_at, created_by, updated_at)
+			VALUES (?, 'review', 'review', ?, '', ?, 'applied', ?, ?, ?, ?) RETURNING id`, p, hid, reg, due, At(db.now()), a.Username, At(db.now())).Scan(&id); err != nil {
+			return err
+		}
+		if err := tx.Audit(ctx, audit.Event{Action: "review.open", Entity: "case", EntityID: strconv.FormatInt(id, 10), Region: reg,
+			Summary: fmt.Sprintf("家庭成员死亡，启动第 %d 户的核查（%s 前完成）", hid, due)}); err != nil {
+			return err
+		}
+	}
+	return nil
 }

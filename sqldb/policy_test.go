@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"minzheng"
 	"minzheng/policy"
@@ -115,6 +116,62 @@ func TestPolicyColumnsScope(t *testing.T) {
 		admin := minzheng.WithActor(context.Background(), minzheng.Actor{UserID: 1, Username: "admin", Role: "admin", Region: ""})
 		if _, err := db.PolicyColumns(admin, "", day); err == nil {
 			t.Fatal("the administrator read the registry for a simulation")
+		}
+	})
+}
+
+// TestDeathStopsOwnBenefitsAndOpensReview: recording a member's death stops
+// his own benefits from the next month and opens a review of the
+// household's 低保, due within three months; nothing else changes the 低保.
+func TestDeathStopsOwnBenefitsAndOpensReview(t *testing.T) {
+	sqltest.Each(t, sqltest.Options{}, func(t *testing.T, db *sqldb.DB) {
+		fillSynthetic(t, db, 10, "370614107000")
+		ctx := sys()
+		day := minzheng.NewDate(2025, 9, 26)
+		c, err := db.PolicyColumns(ctx, "370614107000", day)
+		if err != nil || c.Len() == 0 {
+			t.Fatalf("%d households: %v", c.Len(), err)
+		}
+		h, err := db.Household(ctx, c.ID[0], day)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := h.Members[0]
+		err = db.InTx(ctx, func(tx *sqldb.Tx) error {
+			for _, e := range []struct{ program, subject string }{{"dibao", ""}, {"elderly_poor", string(m.IDNumber)}} {
+				if _, err := tx.Exec(ctx, `INSERT INTO enrolments (program, household_id, subject, region_code, amount_fen, period, first_month, status, granted, decision, created_at, created_by)
+					VALUES (?, ?, ?, ?, 10000, 'month', '2025-01', 'active', 'decision', '{}', ?, 'test')`, e.program, h.ID, e.subject, h.Region, sqldb.At(time.Now())); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		died := minzheng.NewDate(2025, 9, 20)
+		if err := db.UpdatePerson(ctx, m.PersonID, registry.PersonChange{ValidFrom: died, DeathDate: registry.Opt[minzheng.Date]{Set: true, V: died}}); err != nil {
+			t.Fatal(err)
+		}
+		list, err := db.Enrolments(ctx, h.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range list {
+			want := "active"
+			if e.Program == "elderly_poor" {
+				want = "stopped"
+			}
+			if e.Status != want {
+				t.Errorf("%s after the death: %s, want %s", e.Program, e.Status, want)
+			}
+		}
+		cases, _, err := db.Cases(ctx, sqldb.CaseFilter{Region: "370614107000", State: "applied"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cases) != 1 || cases[0].Kind != "review" || cases[0].Program != "dibao" || cases[0].StepDeadline.String() != "2025-12-20" {
+			t.Fatalf("review cases: %+v", cases)
 		}
 	})
 }

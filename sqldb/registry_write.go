@@ -375,6 +375,12 @@ func (db *DB) UpdatePerson(ctx context.Context, pid int64, c registry.PersonChan
 			updated_at = ? WHERE id = ?`, hid, now, hid); err != nil {
 			return err
 		}
+		if before.DeathDate.IsZero() && !after.DeathDate.IsZero() {
+			// DESIGN.md §8: the one automatic stop, and the household's review.
+			if err := tx.onDeath(ctx, db, a, hid, reg, string(idn), after.DeathDate); err != nil {
+				return err
+			}
+		}
 		return tx.Audit(ctx, audit.Event{Action: "person.update", Entity: "household", EntityID: strconv.FormatInt(hid, 10),
 			Region: reg, Summary: fmt.Sprintf("修改成员 %s（%s）的信息，自 %s 起", after.Name, idn.Masked(), c.ValidFrom),
 			Before: personValues(before), After: personValues(after)})
