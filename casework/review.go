@@ -26,29 +26,39 @@ func init() {
 	StateNames[Stopped] = "停止保障"
 	StateNames[PhasingOut] = "渐退期"
 	for _, program := range []string{"dibao", "tekun"} {
-		title := map[string]string{"dibao": "低保定期核查", "tekun": "特困人员定期核查"}[program]
-		registerKind(&Flow{Program: program, Kind: "review", Title: title, Steps: []Step{
-			{From: []State{Applied}, Action: Accept, Next: Accepted, Title: "启动核查", Roles: townCounty, StartsClock: true,
-				StepWorkdays: 3, StepNote: "3 个工作日内启动入户调查和信息核对", Cite: "《最低生活保障审核确认办法》第31条"},
-			{From: []State{Accepted}, Action: RequestVerify, Next: Verifying, Title: "提请经济状况核对", Roles: townCounty, StepWorkdays: 3,
-				Cite: "《最低生活保障审核确认办法》第17条"},
-			{From: []State{Verifying}, Action: RecordVerify, Next: Verified, Title: "录入核对结果", Roles: county,
-				Fields: []Field{{Name: "result", Title: "核对结果（pass 或 fail）", Kind: "text", Required: true}, {Name: "note", Title: "说明", Kind: "text"}}},
-			{From: []State{Verified}, Action: HomeVisit, Next: Visited, Title: "入户调查", Roles: field,
-				Fields: []Field{{Name: "investigators", Title: "调查人员（至少 2 人）", Kind: "list", Required: true},
-					{Name: "signed", Title: "调查表已由调查人员和申请人签字", Kind: "bool", Required: true}, {Name: "note", Title: "调查情况", Kind: "text"}},
-				Cite: "《最低生活保障审核确认办法》第16条"},
-			{From: []State{Visited}, Action: Recalculate, Next: Continued, Title: "继续保障（按核查结果测算金额）", Decider: true,
-				Fields: []Field{{Name: "note", Title: "说明", Kind: "text"}}, Cite: "《最低生活保障审核确认办法》第31、32条"},
-			{From: []State{Visited}, Action: StopBenefit, Next: Stopped, Title: "停止保障（下月起）", Decider: true,
-				Fields: []Field{text("reason", "停止的理由（书面告知）")}, Cite: "《最低生活保障审核确认办法》第32条"},
-			{From: []State{Visited}, Action: PhaseOut, Next: PhasingOut, Title: "渐退", Decider: true,
-				Fields: []Field{{Name: "months", Title: "渐退月数（1—6）", Kind: "text", Required: true}, text("reason", "渐退的理由（如家庭成员就业）")},
-				Cite:   "《最低生活保障审核确认办法》第33条；《关于进一步做好最低生活保障等社会救助兜底保障工作的通知》一(三)"},
-			{From: []State{Accepted, Verifying, Verified, Visited}, Action: Terminate, Next: Terminated, Title: "终止核查", Roles: townCounty,
-				Fields: []Field{text("reason", "终止的理由")}},
-		}})
+		for _, kind := range []string{"review", "change"} {
+			registerKind(reviewFlow(program, kind))
+		}
 	}
+}
+
+// reviewFlow is the flow of a periodic review (review) or of a change of
+// circumstances reported or found (change, 《低保办法》第32条): the same
+// steps, a different start.
+func reviewFlow(program, kind string) *Flow {
+	title := map[string]string{"dibao/review": "低保定期核查", "tekun/review": "特困人员定期核查",
+		"dibao/change": "低保变更（家庭情况变化）", "tekun/change": "特困人员变更（情况变化）"}[program+"/"+kind]
+	return &Flow{Program: program, Kind: kind, Title: title, Steps: []Step{
+		{From: []State{Applied}, Action: Accept, Next: Accepted, Title: "启动核查", Roles: townCounty, StartsClock: true,
+			StepWorkdays: 3, StepNote: "3 个工作日内启动入户调查和信息核对", Cite: "《最低生活保障审核确认办法》第31条"},
+		{From: []State{Accepted}, Action: RequestVerify, Next: Verifying, Title: "提请经济状况核对", Roles: townCounty, StepWorkdays: 3,
+			Cite: "《最低生活保障审核确认办法》第17条"},
+		{From: []State{Verifying}, Action: RecordVerify, Next: Verified, Title: "录入核对结果", Roles: county,
+			Fields: []Field{{Name: "result", Title: "核对结果（pass 或 fail）", Kind: "text", Required: true}, {Name: "note", Title: "说明", Kind: "text"}}},
+		{From: []State{Verified}, Action: HomeVisit, Next: Visited, Title: "入户调查", Roles: field,
+			Fields: []Field{{Name: "investigators", Title: "调查人员（至少 2 人）", Kind: "list", Required: true},
+				{Name: "signed", Title: "调查表已由调查人员和申请人签字", Kind: "bool", Required: true}, {Name: "note", Title: "调查情况", Kind: "text"}},
+			Cite: "《最低生活保障审核确认办法》第16条"},
+		{From: []State{Visited}, Action: Recalculate, Next: Continued, Title: "继续保障（按核查结果测算金额）", Decider: true,
+			Fields: []Field{{Name: "note", Title: "说明", Kind: "text"}}, Cite: "《最低生活保障审核确认办法》第31、32条"},
+		{From: []State{Visited}, Action: StopBenefit, Next: Stopped, Title: "停止保障（下月起）", Decider: true,
+			Fields: []Field{text("reason", "停止的理由（书面告知）")}, Cite: "《最低生活保障审核确认办法》第32条"},
+		{From: []State{Visited}, Action: PhaseOut, Next: PhasingOut, Title: "渐退", Decider: true,
+			Fields: []Field{{Name: "months", Title: "渐退月数（1—6）", Kind: "text", Required: true}, text("reason", "渐退的理由（如家庭成员就业）")},
+			Cite:   "《最低生活保障审核确认办法》第33条；《关于进一步做好最低生活保障等社会救助兜底保障工作的通知》一(三)"},
+		{From: []State{Accepted, Verifying, Verified, Visited}, Action: Terminate, Next: Terminated, Title: "终止核查", Roles: townCounty,
+			Fields: []Field{text("reason", "终止的理由")}},
+	}}
 }
 
 // reviewGuard checks the outcome of a review: continuing needs the rules to

@@ -72,6 +72,9 @@ func scanCase(sc interface{ Scan(...any) error }) (CaseRecord, error) {
 	return c, nil
 }
 
+// finalStates are the states no action follows, for SQL.
+const finalStates = `'approved', 'rejected', 'withdrawn', 'terminated', 'continued', 'stopped', 'phasing_out'`
+
 // flowOf is the flow of a stored case.
 func flowOf(c *CaseRecord) (*casework.Flow, error) {
 	f, ok := casework.FlowFor(c.Program, c.Variant)
@@ -98,10 +101,10 @@ func (db *DB) CreateCase(ctx context.Context, in NewCase) (CaseRecord, error) {
 	switch {
 	case in.Program == "linshi" && in.Variant != "emergency" && in.Variant != "expenditure":
 		return CaseRecord{}, minzheng.Invalid("kind", "临时救助请注明类型：emergency（急难型）或 expenditure（支出型）")
-	case in.Variant == "review" && (in.Program == "dibao" || in.Program == "tekun"):
-		kind = "review"
+	case (in.Variant == "review" || in.Variant == "change") && (in.Program == "dibao" || in.Program == "tekun"):
+		kind = in.Variant
 	case in.Program != "linshi" && in.Variant != "":
-		return CaseRecord{}, minzheng.Invalid("kind", "类型“%s”不对：临时救助为 emergency 或 expenditure，低保、特困的定期核查为 review", in.Variant)
+		return CaseRecord{}, minzheng.Invalid("kind", "类型“%s”不对：临时救助为 emergency 或 expenditure，低保、特困的定期核查为 review、情况变化为 change", in.Variant)
 	}
 	reg, err := db.householdScope(ctx, in.HouseholdID, "为辖区外家庭登记申请：")
 	if err != nil {
@@ -133,14 +136,14 @@ func (db *DB) CreateCase(ctx context.Context, in NewCase) (CaseRecord, error) {
 	err = db.InTx(ctx, func(tx *Tx) error {
 		var open int
 		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM cases WHERE household_id = ? AND program = ? AND subject = ?
-			AND state NOT IN ('approved', 'rejected', 'withdrawn', 'terminated')`, in.HouseholdID, in.Program, in.Subject).Scan(&open); err != nil {
+			AND state NOT IN (`+finalStates+`)`, in.HouseholdID, in.Program, in.Subject).Scan(&open); err != nil {
 			return err
 		}
 		if open > 0 {
 			return &minzheng.Error{Code: minzheng.CodeConflict, Message: fmt.Sprintf("第 %d 户已有办理中的%s申请，不能重复申请", in.HouseholdID, prog.Name)}
 		}
 		var id int64
-		if kind == "review" {
+		if kind == "review" || kind == "change" {
 			var active int
 			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM enrolments WHERE household_id = ? AND program = ? AND subject = ? AND status = 'active'`,
 				in.HouseholdID, in.Program, in.Subject).Scan(&active); err != nil {
@@ -442,7 +445,7 @@ func (db *DB) Cases(ctx context.Context, f CaseFilter) ([]CaseRecord, int, error
 		args = append(args, f.Program)
 	}
 	if f.Overdue {
-		cond += " AND deadline IS NOT NULL AND deadline < ? AND state NOT IN ('approved', 'rejected', 'withdrawn', 'terminated')"
+		cond += " AND deadline IS NOT NULL AND deadline < ? AND state NOT IN (" + finalStates + ")"
 		args = append(args, db.today())
 	}
 	var total int

@@ -287,7 +287,7 @@ func (db *DB) OpenDueReviews(ctx context.Context, scope region.Code, day minzhen
 		rows, err := tx.Query(ctx, `SELECT e.household_id, e.program, e.subject, e.region_code FROM enrolments e
 			WHERE `+cond+` AND e.status = 'active' AND e.program IN ('dibao', 'tekun') AND e.next_review IS NOT NULL AND e.next_review <= ?
 			AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.household_id = e.household_id AND c.program = e.program AND c.subject = e.subject
-				AND c.kind = 'review' AND c.state NOT IN ('continued', 'stopped', 'phasing_out', 'terminated', 'withdrawn'))`, append(args, day)...)
+				AND c.kind = 'review' AND c.state NOT IN (`+finalStates+`))`, append(args, day)...)
 		if err != nil {
 			return err
 		}
@@ -368,7 +368,7 @@ func (tx *Tx) onDeath(ctx context.Context, db *DB, a minzheng.Actor, hid int64, 
 	for _, p := range programs {
 		var open int
 		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM cases WHERE household_id = ? AND program = ? AND kind = 'review'
-			AND state NOT IN ('continued', 'stopped', 'phasing_out', 'terminated', 'withdrawn')`, hid, p).Scan(&open); err != nil {
+			AND state NOT IN (`+finalStates+`)`, hid, p).Scan(&open); err != nil {
 			return err
 		}
 		if open > 0 {

@@ -231,6 +231,10 @@ func TestCasesAPI(t *testing.T) {
 		if status != http.StatusOK || len(jarr(t, jobj(t, v)["history"])) != 8 {
 			t.Fatalf("read back: %d %v", status, v)
 		}
+		status, v = f.do(t, "GET", "/api/v1/cases?region=370614&overdue=true", penglai, nil)
+		if _, total := jitems(t, v); status != http.StatusOK || total != 0 {
+			t.Fatalf("overdue worklist: %d %v", status, v)
+		}
 		status, v = f.do(t, "GET", "/api/v1/cases?region=370614&state=approved", penglai, nil)
 		if _, total := jitems(t, v); status != http.StatusOK || total != 1 {
 			t.Fatalf("worklist: %d %v", status, v)
@@ -384,6 +388,13 @@ func TestCasePages(t *testing.T) {
 		p = b.get(t, "/staff/cases")
 		if p.Status != http.StatusOK || !strings.Contains(p.Body, "剩余 30 个工作日") {
 			t.Errorf("worklist: %d", p.Status)
+		}
+		// Two months on, the case is overdue, and the county above sees it.
+		f.clk.Advance(60 * 24 * time.Hour)
+		status, v := f.do(t, "GET", "/api/v1/cases?overdue=true", f.apiLogin(t, "penglai"), nil)
+		items, total := jitems(t, v)
+		if status != http.StatusOK || total != 1 || !strings.HasPrefix(items[0]["time_left"].(string), "已超期") {
+			t.Fatalf("overdue: %d %v", status, v)
 		}
 	})
 }
