@@ -22,6 +22,58 @@ func (s *Server) routeCasePages() {
 	s.mux.Handle("GET /staff/cases/{id}", s.staff(s.casePage))
 	s.mux.Handle("POST /staff/cases/{id}/actions/{action}", s.staff(s.caseActionSubmit))
 	s.mux.Handle("GET /portal/notices", s.public(s.noticesPage))
+	s.mux.Handle("GET /staff/cases/{id}/letter", s.staff(s.caseLetter))
+}
+
+// letterView is a printable decision letter: approval notice (确认通知书),
+// refusal with reasons (第21条), stop, phase-out or continuation.
+type letterView struct {
+	C                  sqldb.CaseRecord
+	Title, Outcome     string
+	Program, Name      string
+	Where, Authority   string
+	Reason, FirstMonth string
+	Date               minzheng.Date
+}
+
+func (s *Server) caseLetter(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathInt(r, "id", "案件")
+	if err != nil {
+		return err
+	}
+	c, err := s.db.Case(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	if !c.State.Final() || c.State == casework.Withdrawn || c.State == casework.Terminated {
+		return &minzheng.Error{Code: minzheng.CodeConflict, Message: "案件尚未作出决定，没有决定书可打印"}
+	}
+	v := letterView{C: c, Outcome: string(c.State)}
+	if p, ok := policy.ProgramByCode(c.Program); ok {
+		v.Program = p.Name
+	}
+	v.Title = map[casework.State]string{casework.Approved: v.Program + "审核确认通知书", casework.Rejected: v.Program + "不予批准告知书",
+		casework.Stopped: v.Program + "停止保障告知书", casework.PhasingOut: v.Program + "渐退告知书", casework.Continued: v.Program + "继续保障通知书"}[c.State]
+	if len(c.History) > 0 {
+		last := c.History[len(c.History)-1]
+		v.Reason = last.Fields.Text("reason")
+		v.Date = minzheng.DateOf(last.At)
+		v.FirstMonth = (v.Date.Month() + 1).String()
+	}
+	if h, err := s.db.Household(r.Context(), c.HouseholdID, v.Date); err == nil {
+		if head := h.Head(); head != nil {
+			v.Name = head.Name
+		}
+	}
+	code := region.Code(c.Region)
+	if row, err := s.db.Region(r.Context(), code, code.Level()); err == nil {
+		v.Where = strings.Join(row.Path, "")
+		if len(row.Path) >= 3 {
+			v.Authority = row.Path[2] + "民政局"
+		}
+	}
+	s.render(w, r, "case_letter", page{Title: v.Title, Menu: "cases", Data: v})
+	return nil
 }
 
 // noticesView is the public, printable 公示 of a region.

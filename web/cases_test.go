@@ -266,6 +266,18 @@ func TestCasesAPI(t *testing.T) {
 		if status, v = act(penglai, id2, "reject", map[string]any{"reason": "家庭人均收入高于当地低保标准"}, ""); status != http.StatusOK || jobj(t, v)["state"] != "rejected" {
 			t.Fatalf("reject: %d %v", status, v)
 		}
+		// The refusal letter gives the reasons and the remedies.
+		br := f.browser(t)
+		br.login(t, "penglai")
+		pg = br.get(t, fmt.Sprintf("/staff/cases/%d/letter", id2))
+		for _, want := range []string{"不予批准告知书", "家庭人均收入高于当地低保标准", "行政复议"} {
+			if !strings.Contains(pg.Body, want) {
+				t.Errorf("the refusal letter lacks %q", want)
+			}
+		}
+		if regexp.MustCompile(`\d{17}[\dX]`).MatchString(pg.Body) {
+			t.Error("an ID number in the letter")
+		}
 	})
 }
 
