@@ -23,6 +23,8 @@ func (s *Server) routeCasePages() {
 	s.mux.Handle("POST /staff/cases/{id}/actions/{action}", s.staff(s.caseActionSubmit))
 	s.mux.Handle("GET /portal/notices", s.public(s.noticesPage))
 	s.mux.Handle("GET /staff/cases/{id}/letter", s.staff(s.caseLetter))
+	s.mux.Handle("POST /staff/cases/{id}/documents", s.staff(s.documentSubmit))
+	s.mux.Handle("GET /staff/cases/{id}/documents/{doc}", s.staff(s.serveDocument))
 }
 
 // letterView is a printable decision letter: approval notice (确认通知书),
@@ -167,6 +169,7 @@ func (s *Server) caseCreateSubmit(w http.ResponseWriter, r *http.Request) error 
 // take, and the flow as a table with the current state marked.
 type casePageView struct {
 	C       caseJSON
+	Docs    []sqldb.CaseDocument
 	Flow    *casework.Flow
 	Forms   []actionForm
 	Program string
@@ -197,6 +200,9 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, formErr erro
 		return err
 	}
 	v := casePageView{C: cj}
+	if v.Docs, err = s.db.CaseDocuments(r.Context(), id); err != nil {
+		return err
+	}
 	if p, ok := policy.ProgramByCode(c.Program); ok {
 		v.Program = p.Name
 	}

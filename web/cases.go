@@ -25,6 +25,10 @@ func (s *Server) caseRoutes() []apiRoute {
 			Query: []apiParam{{"region", "string", "区划代码", false}, {"current", "boolean", "只看当前有效的", false}}, Response: "KinList", handle: s.apiKinList},
 		{Method: "POST", Path: "/kin_register", Summary: "登记近亲属备案（社会救助经办人员、村居干部的近亲属）", Tag: tag, Body: "KinInput", Response: "Kin", Status: http.StatusCreated, handle: s.apiAddKin},
 		{Method: "POST", Path: "/kin_register/{id}/end", Summary: "结束一条近亲属备案", Tag: tag, Body: "KinEnd", Response: "Kin", handle: s.apiEndKin},
+		{Method: "POST", Path: "/cases/{id}/documents", Summary: "上传案件材料（扫描件：PDF、JPG、PNG，不超过 20 MB）", Tag: tag, Body: "Upload", Response: "CaseDocument",
+			Status: http.StatusCreated, raw: s.apiAddDocument},
+		{Method: "GET", Path: "/cases/{id}/documents", Summary: "案件材料列表", Tag: tag, Response: "CaseDocumentList", handle: s.apiDocuments},
+		{Method: "GET", Path: "/cases/{id}/documents/{doc}", Summary: "下载一份案件材料（记入操作日志）", Tag: tag, Response: "File", raw: s.serveDocument},
 		{Method: "GET", Path: "/notices", Summary: "公示和公布（无需登录）：本区划正在公示的申请和在保对象，只有姓名、家庭人口和金额", Tag: tag, Public: true,
 			Query: []apiParam{{"region", "string", "区划代码（村、乡镇或县）", true}}, Response: "Notices", handle: s.apiNotices},
 		{Method: "POST", Path: "/cases/{id}/actions/{action}", Summary: "办理一步（受理、核对、入户调查、公示、审批……）；Idempotency-Key 头使重复提交返回第一次的结果", Tag: tag,
@@ -326,6 +330,9 @@ func init() {
 		"decision":    nullable(ref("Decision")), "version": integer("版本"),
 	}, "id", "program", "state", "allowed_actions", "history", "deadline")
 	schemas["CaseList"] = list("Case")
+	schemas["CaseDocument"] = object(obj{"id": integer("编号"), "case_id": integer("案件"), "filename": str("文件名"), "content_type": str("类型"),
+		"size": integer("字节数"), "sha256": str("SHA-256"), "uploaded_at": str("上传时间"), "uploaded_by": str("上传人")})
+	schemas["CaseDocumentList"] = list("CaseDocument")
 	schemas["ReviewsOpen"] = object(obj{"region": str("区划代码"), "date": str("截至日期，默认今天")})
 	schemas["ReviewsOpened"] = object(obj{"opened": integer("启动的核查件数"), "date": str("截至日期")})
 	schemas["Enrolment"] = object(obj{"id": integer("编号"), "case_id": nullable(integer("案件")), "program": str("项目"), "household_id": integer("户号"),

@@ -228,8 +228,8 @@ func (s *Server) openAPI() obj {
 		switch {
 		case rt.Body == "Upload":
 			op["requestBody"] = obj{"required": true, "content": obj{"multipart/form-data": obj{"schema": object(obj{
-				"file":       obj{"type": "string", "format": "binary", "description": "Excel（.xlsx）或 CSV 文件，表头同导入模板"},
-				"valid_only": obj{"type": "boolean", "description": "有错误行时只写入正确的家庭（默认：有任何错误则全部不写入）"},
+				"file":       obj{"type": "string", "format": "binary", "description": "上传的文件：家庭档案导入为 Excel（.xlsx）或 CSV；案件材料为 PDF、JPG 或 PNG"},
+				"valid_only": obj{"type": "boolean", "description": "（导入）有错误行时只写入正确的家庭（默认：有任何错误则全部不写入）"},
 			}, "file")}}}
 		case rt.Body != "":
 			op["requestBody"] = obj{"required": true, "content": obj{"application/json": obj{"schema": ref(rt.Body)}}}

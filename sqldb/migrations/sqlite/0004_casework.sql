@@ -102,3 +102,19 @@ CREATE TABLE enrolments (
 );
 CREATE INDEX enrolments_household ON enrolments (household_id, program);
 CREATE INDEX enrolments_region ON enrolments (region_code, status);
+
+-- Documents of a case (scans of the application, the signed visit form …):
+-- the file lives in the data folder; the row says what it is and who
+-- brought it. Downloads are audited.
+CREATE TABLE case_documents (
+    id           INTEGER PRIMARY KEY,
+    case_id      INTEGER NOT NULL REFERENCES cases (id),
+    filename     TEXT    NOT NULL,
+    content_type TEXT    NOT NULL,
+    size         BIGINT  NOT NULL,
+    sha256       TEXT    NOT NULL,
+    path         TEXT    NOT NULL,
+    uploaded_at  TEXT    NOT NULL,
+    uploaded_by  TEXT    NOT NULL
+);
+CREATE INDEX case_documents_case ON case_documents (case_id);
