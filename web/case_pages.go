@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"fmt"
+	"minzheng/registry"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -23,6 +24,9 @@ func (s *Server) routeCasePages() {
 	s.mux.Handle("POST /staff/cases/{id}/actions/{action}", s.staff(s.caseActionSubmit))
 	s.mux.Handle("GET /portal/notices", s.public(s.noticesPage))
 	s.mux.Handle("GET /staff/cases/{id}/letter", s.staff(s.caseLetter))
+	s.mux.Handle("GET /staff/kin", s.staff(s.kinPage))
+	s.mux.Handle("POST /staff/kin", s.staff(s.kinSubmit))
+	s.mux.Handle("POST /staff/kin/{id}/end", s.staff(s.kinEndSubmit))
 	s.mux.Handle("POST /staff/cases/{id}/documents", s.staff(s.documentSubmit))
 	s.mux.Handle("GET /staff/cases/{id}/documents/{doc}", s.staff(s.serveDocument))
 }
@@ -318,4 +322,81 @@ func init() {
 		}
 		return out
 	}
+}
+
+// kinView is the 近亲属备案 page.
+type kinPageView struct {
+	Query      url.Values
+	Rows       []sqldb.KinEntry
+	Relations  any
+	StaffRoles map[string]string
+}
+
+func (s *Server) kinPage(w http.ResponseWriter, r *http.Request) error {
+	return s.renderKin(w, r, nil, nil)
+}
+
+func (s *Server) renderKin(w http.ResponseWriter, r *http.Request, form url.Values, formErr error) error {
+	q := r.URL.Query()
+	reg, err := region.ParseScope(q.Get("region"))
+	if err != nil {
+		return minzheng.Invalid("region", "区划代码格式不对")
+	}
+	list, err := s.db.KinList(r.Context(), reg, q.Get("all") == "")
+	if err != nil {
+		return err
+	}
+	for i := range list {
+		list[i] = kinView(r, list[i])
+	}
+	u, _ := userFrom(r)
+	if form == nil {
+		form = url.Values{"region": {u.RegionShort()}}
+	}
+	p := page{Title: "近亲属备案", Menu: "cases", Form: form, Data: kinPageView{Query: q, Rows: list, Relations: registry.Relations, StaffRoles: sqldb.KinStaffRoles}}
+	if formErr != nil {
+		p.Err = s.publicError(r, formErr)
+		w.WriteHeader(statusOf[p.Err.Code])
+	}
+	s.render(w, r, "kin", p)
+	return nil
+}
+
+func (s *Server) kinSubmit(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return minzheng.Invalid("", "表单内容有误")
+	}
+	f := r.PostForm
+	k := sqldb.KinEntry{Region: strings.TrimSpace(f.Get("region")), IDNumber: f.Get("id_number"), Name: f.Get("name"), Relation: f.Get("relation"),
+		StaffName: f.Get("staff_name"), StaffRole: f.Get("staff_role"), StaffUsername: strings.TrimSpace(f.Get("staff_username"))}
+	if v := strings.TrimSpace(f.Get("valid_from")); v != "" {
+		d, err := minzheng.ParseDate(v)
+		if err != nil {
+			return s.renderKin(w, r, f, minzheng.Invalid("valid_from", "备案日期：%s", err.Error()))
+		}
+		k.ValidFrom = d
+	}
+	if _, err := s.db.AddKin(r.Context(), k); err != nil {
+		if _, ok := formError(err); ok {
+			return s.renderKin(w, r, f, err)
+		}
+		return err
+	}
+	http.Redirect(w, r, "/staff/kin", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) kinEndSubmit(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathInt(r, "id", "备案")
+	if err != nil {
+		return err
+	}
+	if _, err := s.db.EndKin(r.Context(), id, 0); err != nil {
+		if _, ok := formError(err); ok {
+			return s.renderKin(w, r, nil, err)
+		}
+		return err
+	}
+	http.Redirect(w, r, "/staff/kin", http.StatusSeeOther)
+	return nil
 }

@@ -16,6 +16,7 @@ import (
 
 	"minzheng"
 	"minzheng/policy"
+	"minzheng/registry"
 )
 
 // eligibleHousehold finds a synthetic household of 蓬莱 that the rules find
@@ -457,6 +458,32 @@ func TestCaseDocuments(t *testing.T) {
 		resp.Body.Close()
 		if resp.StatusCode != http.StatusOK || !bytes.Equal(body, pdf) || f.auditCount(t, "case.document_read") != before+1 {
 			t.Fatalf("download: %d, %d bytes", resp.StatusCode, len(body))
+		}
+	})
+}
+
+func TestKinPage(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		b := f.browser(t)
+		b.login(t, "penglai")
+		p := b.get(t, "/staff/kin")
+		if p.Status != http.StatusOK || !strings.Contains(p.Body, "登记备案") {
+			t.Fatalf("kin page: %d", p.Status)
+		}
+		id := string(registry.NewIDNumber("370614", minzheng.NewDate(1980, 2, 3), 5))
+		form := url.Values{"region": {"370614107"}, "staff_name": {"王明"}, "staff_role": {"village_cadre"}, "name": {"王小明"}, "id_number": {id}, "relation": {"child"}}
+		p = b.submit(t, "/staff/kin", "/staff/kin", form)
+		if p.Status != http.StatusSeeOther {
+			t.Fatalf("register: %d %s", p.Status, p.Body)
+		}
+		p = b.get(t, "/staff/kin")
+		if !strings.Contains(p.Body, "王小明") || strings.Contains(p.Body, id) || !strings.Contains(p.Body, "村（居）委会成员") {
+			t.Errorf("the list should show the entry with the ID number masked")
+		}
+		form.Set("id_number", "123")
+		p = b.submit(t, "/staff/kin", "/staff/kin", form)
+		if p.Status != http.StatusBadRequest {
+			t.Errorf("a bad ID number: %d", p.Status)
 		}
 	})
 }
