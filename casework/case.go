@@ -291,7 +291,7 @@ func clocks(f *Flow, s *Step, c *Case, ctx Context, today minzheng.Date) error {
 	if s.StartsClock {
 		c.AcceptedOn = today
 		if !f.StageLimits {
-			d, prov, err := ctx.Calendar.AddWorkdays(today, ctx.Settings.LimitWorkdays)
+			d, prov, err := addWorkdays(ctx.Calendar, today, ctx.Settings.LimitWorkdays)
 			if err != nil {
 				return err
 			}
@@ -302,7 +302,7 @@ func clocks(f *Flow, s *Step, c *Case, ctx Context, today minzheng.Date) error {
 	case c.State.Final():
 		c.StepDeadline, c.DeadlineAt = 0, nil
 	case s.StepWorkdays > 0:
-		d, prov, err := ctx.Calendar.AddWorkdays(today, s.StepWorkdays)
+		d, prov, err := addWorkdays(ctx.Calendar, today, s.StepWorkdays)
 		if err != nil {
 			return err
 		}
@@ -327,17 +327,69 @@ func clocks(f *Flow, s *Step, c *Case, ctx Context, today minzheng.Date) error {
 }
 
 // WorkdaysLeft is the working days from today to the deadline (negative
-// when overdue), and whether the count is provisional.
+// when overdue), and whether the count is provisional. It steps day by
+// working day with AddWorkdays, which counts a year without holiday data
+// on weekends alone (provisional), so a deadline in next year's January is
+// counted before that year's holidays are published.
 func (c *Case) WorkdaysLeft(cal *calendar.Calendar, today minzheng.Date) (int, bool, error) {
 	if c.Deadline == 0 || c.State.Final() {
 		return 0, false, nil
 	}
 	if today <= c.Deadline {
-		n, prov, err := cal.WorkdaysBetween(today, c.Deadline)
-		return n, prov, err
+		return countWorkdays(cal, today, c.Deadline)
 	}
-	n, prov, err := cal.WorkdaysBetween(c.Deadline, today)
+	n, prov, err := countWorkdays(cal, c.Deadline, today)
 	return -n, prov, err
+}
+
+// countWorkdays is the working days in (from, to], provisional where a
+// year has no holiday data (then counted on weekends alone).
+func countWorkdays(cal *calendar.Calendar, from, to minzheng.Date) (int, bool, error) {
+	provisional := false
+	for n := 1; ; n++ {
+		next, prov, err := cal.AddWorkdays(from, n)
+		if err != nil {
+			// from itself lies in a year without data: weekends alone.
+			return weekdays(from, to), true, nil
+		}
+		provisional = provisional || prov
+		if next > to {
+			return n - 1, provisional, nil
+		}
+	}
+}
+
+// addWorkdays is the working day n after from; where the calendar has no
+// data for from's year it counts weekends alone, provisionally — a case
+// accepted on a January day before that year's holidays are published
+// still gets its deadline, marked provisional (DESIGN.md §8).
+func addWorkdays(cal *calendar.Calendar, from minzheng.Date, n int) (minzheng.Date, bool, error) {
+	d, prov, err := cal.AddWorkdays(from, n)
+	if err == nil {
+		return d, prov, nil
+	}
+	if _, ok := minzheng.AsError(err); !ok || from == 0 {
+		return 0, false, err
+	}
+	d = from
+	for n > 0 {
+		d++
+		if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday {
+			n--
+		}
+	}
+	return d, true, nil
+}
+
+// weekdays counts Monday to Friday in (from, to].
+func weekdays(from, to minzheng.Date) int {
+	n := 0
+	for d := from + 1; d <= to; d++ {
+		if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday {
+			n++
+		}
+	}
+	return n
 }
 
 // TimeLeft says the time left in Chinese: "剩余 3 个工作日", "今日到期",

@@ -241,3 +241,42 @@ func TestSuspension(t *testing.T) {
 		t.Errorf("deadline %s → %s, want %s", deadline, c.Deadline, want)
 	}
 }
+
+// TestWorkdaysLeftIntoAYearWithoutData: a deadline in a year whose holidays
+// are not yet published is counted on weekends alone, provisionally — the
+// worklist in late November must not fail.
+func TestWorkdaysLeftIntoAYearWithoutData(t *testing.T) {
+	cal := testCalendar(t)
+	c := Case{State: Accepted}
+	var prov bool
+	var err error
+	c.Deadline, prov, err = cal.AddWorkdays(minzheng.NewDate(2026, 11, 23), 30)
+	if err != nil || !prov || c.Deadline.Year() != 2027 {
+		t.Fatalf("deadline %s provisional %v: %v", c.Deadline, prov, err)
+	}
+	n, prov, err := c.WorkdaysLeft(cal, minzheng.NewDate(2026, 11, 23))
+	if err != nil || n != 30 || !prov {
+		t.Fatalf("left %d provisional %v: %v", n, prov, err)
+	}
+	n, _, err = c.WorkdaysLeft(cal, c.Deadline.AddDays(7))
+	if err != nil || n != -5 {
+		t.Fatalf("a week overdue: %d, %v", n, err)
+	}
+	// Within a year with data the count is the calendar's.
+	c.Deadline = minzheng.NewDate(2025, 5, 16)
+	if n, prov, err := c.WorkdaysLeft(cal, minzheng.NewDate(2025, 4, 1)); err != nil || n != 30 || prov {
+		t.Fatalf("1 April to 16 May 2025: %d %v %v", n, prov, err)
+	}
+}
+
+// TestAcceptedInAYearWithoutData: accepted on a day of a year whose
+// holidays are not yet entered, the case still gets a deadline, provisional.
+func TestAcceptedInAYearWithoutData(t *testing.T) {
+	c := Case{Program: "dibao", State: Applied}
+	if _, err := Apply(dibaoFlow, &c, Accept, Input{}, ctxFor(t, auth.RoleTownshipOfficer, time.Date(2027, 1, 4, 9, 0, 0, 0, minzheng.China), false)); err != nil {
+		t.Fatal(err)
+	}
+	if !c.Provisional || c.Deadline.String() != "2027-02-15" {
+		t.Errorf("deadline %s provisional %v, want 2027-02-15 on weekends alone", c.Deadline, c.Provisional)
+	}
+}

@@ -49,7 +49,7 @@ func suspension(a Action, c *Case, ctx Context, today minzheng.Date) error {
 	if c.SuspendedOn == 0 {
 		return &minzheng.Error{Code: minzheng.CodeConflict, Message: "计时没有中止，无需恢复"}
 	}
-	lost, _, err := ctx.Calendar.WorkdaysBetween(c.SuspendedOn, today)
+	lost, _, err := countWorkdays(ctx.Calendar, c.SuspendedOn, today)
 	if err != nil {
 		return err
 	}
@@ -61,7 +61,7 @@ func suspension(a Action, c *Case, ctx Context, today minzheng.Date) error {
 		if *d == 0 {
 			continue
 		}
-		moved, prov, err := ctx.Calendar.AddWorkdays(*d, lost)
+		moved, prov, err := addWorkdays(ctx.Calendar, *d, lost)
 		if err != nil {
 			return err
 		}

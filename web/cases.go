@@ -264,9 +264,14 @@ func (s *Server) caseView(r *http.Request, c sqldb.CaseRecord) (caseJSON, error)
 		if err != nil {
 			return v, err
 		}
-		v.AllowedActions = f.Allowed(c.State, auth.Role(a.Role), settings.Decider())
-		if v.AllowedActions == nil {
-			v.AllowedActions = []casework.Action{}
+		// The table allows these in the state; the case's own facts
+		// (suspended or not, extended once) narrow them.
+		v.AllowedActions = []casework.Action{}
+		for _, act := range f.Allowed(c.State, auth.Role(a.Role), settings.Decider()) {
+			if (act == casework.Resume && c.SuspendedOn == 0) || (act == casework.Suspend && c.SuspendedOn != 0) || (act == casework.Extend && c.Extended) {
+				continue
+			}
+			v.AllowedActions = append(v.AllowedActions, act)
 		}
 	}
 	if c.Deadline != 0 && !c.State.Final() {
