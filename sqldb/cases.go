@@ -135,12 +135,22 @@ func (db *DB) CreateCase(ctx context.Context, in NewCase) (CaseRecord, error) {
 	var c CaseRecord
 	err = db.InTx(ctx, func(tx *Tx) error {
 		var open int
-		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM cases WHERE household_id = ? AND program = ? AND subject = ?
-			AND state NOT IN (`+finalStates+`)`, in.HouseholdID, in.Program, in.Subject).Scan(&open); err != nil {
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM cases WHERE household_id = ? AND program = ? AND subject = ? AND kind = ?
+			AND state NOT IN (`+finalStates+`)`, in.HouseholdID, in.Program, in.Subject, kind).Scan(&open); err != nil {
 			return err
 		}
 		if open > 0 {
-			return &minzheng.Error{Code: minzheng.CodeConflict, Message: fmt.Sprintf("第 %d 户已有办理中的%s申请，不能重复申请", in.HouseholdID, prog.Name)}
+			return &minzheng.Error{Code: minzheng.CodeConflict, Message: fmt.Sprintf("第 %d 户已有办理中的%s案件，不能重复登记", in.HouseholdID, prog.Name)}
+		}
+		if kind == "application" && in.Program != "linshi" {
+			var paid int
+			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM enrolments WHERE household_id = ? AND program = ? AND subject = ? AND status IN ('active', 'phasing_out')`,
+				in.HouseholdID, in.Program, in.Subject).Scan(&paid); err != nil {
+				return err
+			}
+			if paid > 0 {
+				return &minzheng.Error{Code: minzheng.CodeConflict, Message: fmt.Sprintf("第 %d 户正在享受%s；家庭情况变化请登记变更（kind: change）", in.HouseholdID, prog.Name)}
+			}
 		}
 		var id int64
 		if kind == "review" || kind == "change" {
@@ -169,6 +179,9 @@ func (db *DB) CreateCase(ctx context.Context, in NewCase) (CaseRecord, error) {
 	if err != nil {
 		if _, ok := minzheng.AsError(err); ok {
 			return CaseRecord{}, err
+		}
+		if isUnique(err) {
+			return CaseRecord{}, &minzheng.Error{Code: minzheng.CodeConflict, Message: fmt.Sprintf("第 %d 户已有办理中的%s案件，不能重复登记", in.HouseholdID, prog.Name)}
 		}
 		return CaseRecord{}, fmt.Errorf("sqldb: create case: %w", err)
 	}
@@ -242,10 +255,24 @@ func (db *DB) Act(ctx context.Context, id int64, action casework.Action, in case
 	if err != nil {
 		return CaseRecord{}, err
 	}
+	// Scope first, outside the transaction: a refusal is audited in a
+	// transaction of its own, which on SQLite could not start while this
+	// one held the only write connection.
+	var reg string
+	if err := db.QueryRow(ctx, `SELECT region_code FROM cases WHERE id = ?`, id).Scan(&reg); err != nil {
+		return CaseRecord{}, notFound(err, fmt.Sprintf("案件 %d", id))
+	}
+	if err := db.CheckScope(ctx, "办理辖区外案件 "+strconv.FormatInt(id, 10), "case", strconv.FormatInt(id, 10), region.Code(reg)); err != nil {
+		return CaseRecord{}, err
+	}
 	if key != "" {
-		var resp string
-		err := db.QueryRow(ctx, `SELECT response FROM case_requests WHERE actor_id = ? AND key = ?`, a.UserID, key).Scan(&resp)
+		var resp, keyAction string
+		var keyCase int64
+		err := db.QueryRow(ctx, `SELECT response, case_id, action FROM case_requests WHERE actor_id = ? AND key = ?`, a.UserID, key).Scan(&resp, &keyCase, &keyAction)
 		if err == nil {
+			if keyCase != id || keyAction != string(action) {
+				return CaseRecord{}, &minzheng.Error{Code: minzheng.CodeConflict, Message: "这个 Idempotency-Key 已用于另一项操作，请为每次新的操作使用新的 Key"}
+			}
 			var c CaseRecord
 			if err := json.Unmarshal([]byte(resp), &c); err != nil {
 				return c, fmt.Errorf("sqldb: idempotent answer: %w", err)
@@ -280,8 +307,9 @@ func (db *DB) Act(ctx context.Context, id int64, action casework.Action, in case
 		if err != nil {
 			return notFound(err, fmt.Sprintf("案件 %d", id))
 		}
-		if err := db.CheckScope(ctx, "办理辖区外案件 "+strconv.FormatInt(id, 10), "case", strconv.FormatInt(id, 10), region.Code(c.Region)); err != nil {
-			return err
+		if !region.ActorRegion(a).Contains(region.Code(c.Region)) {
+			// Moved out of scope since the check above; refused, audited then.
+			return minzheng.ErrForbidden
 		}
 		f, err := flowOf(&c)
 		if err != nil {
@@ -408,6 +436,9 @@ func (db *DB) Act(ctx context.Context, id int64, action casework.Action, in case
 		}
 		if errors.Is(err, minzheng.ErrForbidden) {
 			return CaseRecord{}, err
+		}
+		if isUnique(err) {
+			return CaseRecord{}, &minzheng.Error{Code: minzheng.CodeConflict, Message: "该家庭已有同一项目在保或在办，不能重复纳入，请刷新后核对"}
 		}
 		return CaseRecord{}, fmt.Errorf("sqldb: act on case %d: %w", id, err)
 	}

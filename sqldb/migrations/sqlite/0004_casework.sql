@@ -118,3 +118,11 @@ CREATE TABLE case_documents (
     uploaded_by  TEXT    NOT NULL
 );
 CREATE INDEX case_documents_case ON case_documents (case_id);
+
+-- One open case per household, programme, person and kind; one benefit in
+-- payment per household, programme and person: enforced by the database,
+-- so two clerks at once cannot both get through.
+CREATE UNIQUE INDEX cases_open ON cases (household_id, program, subject, kind)
+    WHERE state NOT IN ('approved', 'rejected', 'withdrawn', 'terminated', 'continued', 'stopped', 'phasing_out');
+CREATE UNIQUE INDEX enrolments_in_payment ON enrolments (household_id, program, subject)
+    WHERE status IN ('active', 'phasing_out');
