@@ -144,8 +144,10 @@ type Settings struct {
 	EmergencyAidHours    int
 }
 
-// SettingsFor reads the region's casework parameters in force on day.
-func SettingsFor(b *policy.Book, region12 string, day minzheng.Date) (Settings, error) {
+// SettingsFor reads the region's casework parameters in force on day, for
+// a programme: the decision is delegated per programme (天宁 and 青海
+// delegate 低保, not 特困).
+func SettingsFor(b *policy.Book, region12, program string, day minzheng.Date) (Settings, error) {
 	var s Settings
 	num := func(name string, into *int, required bool) error {
 		row := b.Row(name, region12, day)
@@ -159,7 +161,7 @@ func SettingsFor(b *policy.Book, region12 string, day minzheng.Date) (Settings, 
 		return nil
 	}
 	if row := b.Row("casework.delegated", region12, day); row != nil {
-		s.Delegated = row.Parsed().Bool
+		s.Delegated = row.Parsed().Has(program)
 	}
 	for _, p := range []struct {
 		name     string

@@ -193,7 +193,7 @@ func TestSettingsOfTheSeedRegions(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			s, err := SettingsFor(b, c.region, day)
+			s, err := SettingsFor(b, c.region, "dibao", day)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -278,5 +278,12 @@ func TestAcceptedInAYearWithoutData(t *testing.T) {
 	}
 	if !c.Provisional || c.Deadline.String() != "2027-02-15" {
 		t.Errorf("deadline %s provisional %v, want 2027-02-15 on weekends alone", c.Deadline, c.Provisional)
+	}
+}
+
+func TestDelegationIsPerProgramme(t *testing.T) {
+	s, err := SettingsFor(policy.BuiltinBook(), "632724100200", "tekun", minzheng.NewDate(2025, 6, 1))
+	if err != nil || s.Delegated {
+		t.Fatalf("青海 delegates 低保, not 特困: %+v %v", s, err)
 	}
 }

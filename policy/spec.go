@@ -104,7 +104,7 @@ var specs = []Spec{
 	{Name: "free_electricity.kwh", Kind: KindInt, Title: "免费电量", Unit: "千瓦时/户/月"},
 	{Name: "free_electricity.groups", Kind: KindList, Title: "免费电量覆盖的困难家庭", Allowed: []string{"dibao", "tekun"}},
 	// 业务办理 (casework): who decides and on what clock, per region.
-	{Name: "casework.delegated", Kind: KindBool, Title: "审核确认权限下放乡镇（街道）"},
+	{Name: "casework.delegated", Kind: KindList, Title: "审核确认权限下放乡镇（街道）的项目", Allowed: programCodes},
 	{Name: "casework.limit_workdays", Kind: KindInt, Title: "审核确认办理时限（自受理起）", Unit: "个工作日"},
 	{Name: "casework.extended_workdays", Kind: KindInt, Title: "特殊情况延长后的办理时限", Unit: "个工作日"},
 	{Name: "casework.notice_days", Kind: KindInt, Title: "公示天数", Unit: "天"},

@@ -317,7 +317,7 @@ func (db *DB) Act(ctx context.Context, id int64, action casework.Action, in case
 		}
 		now := db.clock.Now()
 		today := day // the day the household was read for
-		settings, err := casework.SettingsFor(book, c.Region, today)
+		settings, err := casework.SettingsFor(book, c.Region, c.Program, today)
 		if err != nil {
 			return err
 		}
@@ -529,30 +529,29 @@ type Notice struct {
 }
 
 // Notices are the region's current 公示 (applications in their notice
-// period) and its standing publication (approved recipients). They are
+// period) and its standing publication (benefits in payment). They are
 // public: anyone may read them, and they hold no ID number, address,
-// illness or disability; programmes without notices (children's) are in
-// neither.
+// illness or disability; programmes without notices (children's, the
+// disability subsidies, 急难型 aid) and one-off aid are in neither.
 func (db *DB) Notices(ctx context.Context, scope region.Code, noticeDays int) (current, published []Notice, err error) {
 	cond, args := InRegion("c.region_code", scope)
-	rows, err := db.Query(ctx, `SELECT c.id, c.program, c.region_code, c.state, c.notice_from, c.decision, h.head_name, h.members
+	rows, err := db.Query(ctx, `SELECT c.id, c.program, c.variant, c.region_code, c.notice_from, h.head_name, h.members
 		FROM cases c JOIN households h ON h.id = c.household_id
-		WHERE `+cond+` AND c.state IN ('noticing', 'approved') ORDER BY c.region_code, c.id LIMIT 5000`, args...)
+		WHERE `+cond+` AND c.state = 'noticing' ORDER BY c.region_code, c.id LIMIT 5000`, args...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("sqldb: notices: %w", err)
 	}
 	type row struct {
 		id                      int64
-		program, village, state string
+		program, variant, where string
 		from                    minzheng.Date
-		decision                sql.NullString
 		name                    string
 		members                 int
 	}
 	var list []row
 	for rows.Next() {
 		var r row
-		if err := rows.Scan(&r.id, &r.program, &r.village, &r.state, &r.from, &r.decision, &r.name, &r.members); err != nil {
+		if err := rows.Scan(&r.id, &r.program, &r.variant, &r.where, &r.from, &r.name, &r.members); err != nil {
 			rows.Close()
 			return nil, nil, err
 		}
@@ -564,35 +563,49 @@ func (db *DB) Notices(ctx context.Context, scope region.Code, noticeDays int) (c
 	}
 	current, published = []Notice{}, []Notice{}
 	for _, r := range list {
-		f, ok := casework.FlowOf(r.program)
+		f, ok := casework.FlowFor(r.program, r.variant)
 		if !ok || !f.Notice {
 			continue
 		}
-		n := Notice{Program: r.program, ProgramName: f.Title, Village: r.village, Name: r.name, Members: r.members}
-		if r.state == string(casework.Noticing) {
-			n.From, n.Until = r.from, r.from.AddDays(noticeDays)
-			var fields string
-			err := db.QueryRow(ctx, `SELECT fields FROM case_events WHERE case_id = ? AND action = 'post_notice' ORDER BY seq DESC LIMIT 1`, r.id).Scan(&fields)
-			if err == nil {
-				var fv struct {
-					Proposed minzheng.Fen `json:"proposed_fen"`
-				}
-				_ = json.Unmarshal([]byte(fields), &fv)
-				n.AmountFen = fv.Proposed
+		n := Notice{Program: r.program, ProgramName: f.Title, Village: r.where, Name: r.name, Members: r.members, From: r.from, Until: r.from.AddDays(noticeDays)}
+		var fields string
+		if err := db.QueryRow(ctx, `SELECT fields FROM case_events WHERE case_id = ? AND action = 'post_notice' ORDER BY seq DESC LIMIT 1`, r.id).Scan(&fields); err == nil {
+			var fv struct {
+				Proposed minzheng.Fen `json:"proposed_fen"`
 			}
-			current = append(current, n)
+			_ = json.Unmarshal([]byte(fields), &fv)
+			n.AmountFen = fv.Proposed
+		}
+		current = append(current, n)
+	}
+	// The standing publication: what is paid now, under the name of the
+	// person it is paid for (the head, for a household's benefit).
+	econd, eargs := InRegion("e.region_code", scope)
+	prow, err := db.Query(ctx, `SELECT e.program, e.region_code, e.amount_fen, e.first_month, h.head_name, h.members, COALESCE(p.name, '')
+		FROM enrolments e JOIN households h ON h.id = e.household_id LEFT JOIN persons p ON e.subject <> '' AND p.id_number = e.subject
+		WHERE `+econd+` AND e.status IN ('active', 'phasing_out') AND e.period = 'month' ORDER BY e.region_code, e.id LIMIT 5000`, eargs...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("sqldb: publication: %w", err)
+	}
+	defer prow.Close()
+	for prow.Next() {
+		var n Notice
+		var first minzheng.Month
+		var person string
+		if err := prow.Scan(&n.Program, &n.Village, &n.AmountFen, &first, &n.Name, &n.Members, &person); err != nil {
+			return nil, nil, err
+		}
+		f, ok := casework.FlowOf(n.Program)
+		if !ok || !f.Notice {
 			continue
 		}
-		if r.decision.Valid {
-			var d policy.Decision
-			if json.Unmarshal([]byte(r.decision.String), &d) == nil {
-				n.AmountFen = d.AmountFen
-				n.From = d.Date
-			}
+		if person != "" {
+			n.Name = person
 		}
+		n.ProgramName, n.From = f.Title, first.First()
 		published = append(published, n)
 	}
-	return current, published, nil
+	return current, published, prow.Err()
 }
 
 func kinJSON(staff []string) string {

@@ -106,7 +106,7 @@ func (s *Server) noticesPage(w http.ResponseWriter, r *http.Request) error {
 				var book *policy.Book
 				if book, err = s.db.ParamBook(ctx); err == nil {
 					var st casework.Settings
-					if st, err = casework.SettingsFor(book, string(code), minzheng.DateOf(s.clock.Now())); err == nil {
+					if st, err = casework.SettingsFor(book, string(code), "dibao", minzheng.DateOf(s.clock.Now())); err == nil {
 						v.Notices, v.Publication, err = s.db.Notices(ctx, code, st.NoticeDays)
 					}
 				}

@@ -226,7 +226,7 @@ func (s *Server) apiNotices(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	settings, err := casework.SettingsFor(book, string(code), minzheng.DateOf(s.clock.Now()))
+	settings, err := casework.SettingsFor(book, string(code), "dibao", minzheng.DateOf(s.clock.Now()))
 	if err != nil {
 		return nil, err
 	}
@@ -260,7 +260,7 @@ func (s *Server) caseView(r *http.Request, c sqldb.CaseRecord) (caseJSON, error)
 	}
 	today := minzheng.DateOf(s.clock.Now())
 	if f, ok := casework.FlowFor(c.Program, c.Variant); ok {
-		settings, err := casework.SettingsFor(book, c.Region, today)
+		settings, err := casework.SettingsFor(book, c.Region, c.Program, today)
 		if err != nil {
 			return v, err
 		}
