@@ -33,11 +33,14 @@ type Case struct {
 	NoticeFrom   minzheng.Date `json:"notice_from"`
 	// SuspendedOn is set while the clock stands still, waiting for the
 	// applicant; resuming moves the deadlines by the working days lost.
-	SuspendedOn minzheng.Date    `json:"suspended_on"`
-	Decision    *policy.Decision `json:"decision"`
-	CreatedAt   time.Time        `json:"created_at"`
-	CreatedBy   string           `json:"created_by"`
-	Version     int              `json:"version"`
+	SuspendedOn minzheng.Date `json:"suspended_on"`
+	// SuspendedDays are the working days the clock stood still, in all; an
+	// extension counts from acceptance and adds them.
+	SuspendedDays int              `json:"suspended_days"`
+	Decision      *policy.Decision `json:"decision"`
+	CreatedAt     time.Time        `json:"created_at"`
+	CreatedBy     string           `json:"created_by"`
+	Version       int              `json:"version"`
 }
 
 // Input is what an action carries: its fields, by name.
@@ -297,7 +300,11 @@ func clocks(f *Flow, s *Step, c *Case, ctx Context, today minzheng.Date) error {
 			if err != nil {
 				return err
 			}
-			c.Deadline, c.Provisional = d, prov
+			// A deadline set when the case was opened (the review due within
+			// three months of a death) is kept when it is the earlier.
+			if c.Deadline == 0 || d < c.Deadline {
+				c.Deadline, c.Provisional = d, prov
+			}
 		}
 	}
 	switch {

@@ -133,7 +133,7 @@ func guard(f *Flow, s *Step, c *Case, in Input, ctx Context, today minzheng.Date
 		if c.Extended {
 			return &minzheng.Error{Code: minzheng.CodeConflict, Message: "办理时限已延长过一次"}
 		}
-		d, prov, err := addWorkdays(ctx.Calendar, c.AcceptedOn, ctx.Settings.ExtendedDays)
+		d, prov, err := addWorkdays(ctx.Calendar, c.AcceptedOn, ctx.Settings.ExtendedDays+c.SuspendedDays)
 		if err != nil {
 			return err
 		}

@@ -54,6 +54,7 @@ func suspension(a Action, c *Case, ctx Context, today minzheng.Date) error {
 		return err
 	}
 	c.SuspendedOn = 0
+	c.SuspendedDays += lost
 	if lost == 0 {
 		return nil
 	}

@@ -43,7 +43,7 @@ type CaseRecord struct {
 }
 
 const caseColumns = `id, program, variant, kind, household_id, subject, region_code, state, accepted_on, deadline, step_deadline,
-	deadline_at, provisional, extended, notice_from, decision, created_at, created_by, version, kin_flag, kin_staff, suspended_on`
+	deadline_at, provisional, extended, notice_from, decision, created_at, created_by, version, kin_flag, kin_staff, suspended_on, suspended_days`
 
 func scanCase(sc interface{ Scan(...any) error }) (CaseRecord, error) {
 	var c CaseRecord
@@ -52,7 +52,7 @@ func scanCase(sc interface{ Scan(...any) error }) (CaseRecord, error) {
 	var staff string
 	err := sc.Scan(&c.ID, &c.Program, &c.Variant, &c.Kind, &c.HouseholdID, &c.Subject, &c.Region, &c.State, &c.AcceptedOn,
 		&c.Deadline, &c.StepDeadline, &deadlineAt, &c.Provisional, &c.Extended, &c.NoticeFrom, &decision, &created, &c.CreatedBy, &c.Version,
-		&c.KinFlag, &staff, &c.SuspendedOn)
+		&c.KinFlag, &staff, &c.SuspendedOn, &c.SuspendedDays)
 	if err != nil {
 		return c, err
 	}
@@ -365,9 +365,9 @@ func (db *DB) Act(ctx context.Context, id int64, action casework.Action, in case
 			deadlineAt = At(*c.DeadlineAt)
 		}
 		res, err := tx.Exec(ctx, `UPDATE cases SET state = ?, accepted_on = ?, deadline = ?, step_deadline = ?, deadline_at = ?, provisional = ?,
-			extended = ?, notice_from = ?, decision = ?, updated_at = ?, version = ?, kin_flag = ?, kin_staff = ?, suspended_on = ? WHERE id = ? AND version = ?`,
+			extended = ?, notice_from = ?, decision = ?, updated_at = ?, version = ?, kin_flag = ?, kin_staff = ?, suspended_on = ?, suspended_days = ? WHERE id = ? AND version = ?`,
 			string(c.State), c.AcceptedOn, c.Deadline, c.StepDeadline, deadlineAt, c.Provisional, c.Extended, c.NoticeFrom, decision,
-			At(db.now()), c.Version, c.KinFlag, kinJSON(c.kinStaff), c.SuspendedOn, id, c.Version-1)
+			At(db.now()), c.Version, c.KinFlag, kinJSON(c.kinStaff), c.SuspendedOn, c.SuspendedDays, id, c.Version-1)
 		if err != nil {
 			return err
 		}
@@ -476,8 +476,10 @@ func (db *DB) Cases(ctx context.Context, f CaseFilter) ([]CaseRecord, int, error
 		args = append(args, f.Program)
 	}
 	if f.Overdue {
-		cond += " AND deadline IS NOT NULL AND deadline < ? AND state NOT IN (" + finalStates + ")"
-		args = append(args, db.today())
+		// Past its date, or past its hour limit (急难型); a suspended clock
+		// is not overdue.
+		cond += " AND ((deadline IS NOT NULL AND deadline < ?) OR (deadline_at IS NOT NULL AND deadline_at < ?)) AND suspended_on IS NULL AND state NOT IN (" + finalStates + ")"
+		args = append(args, db.today(), At(db.now()))
 	}
 	var total int
 	if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM cases WHERE `+cond, args...).Scan(&total); err != nil {

@@ -24,6 +24,11 @@ func init() {
 	audit.Register("enrolment.death_stop", "死亡停发本人待遇")
 }
 
+// paidFromApplication are the programmes paid from the month of the
+// application rather than the month after the decision: the two disability
+// subsidies (RULES.md B5, 国发〔2015〕52号 as the local texts apply it).
+var paidFromApplication = map[string]bool{"disability_living": true, "disability_care": true}
+
 // Enrolment is a granted benefit.
 type Enrolment struct {
 	ID          int64          `json:"id"`
@@ -69,6 +74,9 @@ func nextReview(h *registry.Household, day minzheng.Date) minzheng.Date {
 func (tx *Tx) enrol(ctx context.Context, db *DB, c *CaseRecord, h *registry.Household, book *policy.Book, day minzheng.Date, actor minzheng.Actor) (map[string]any, error) {
 	d := c.Decision
 	first := day.Month() + 1
+	if paidFromApplication[c.Program] {
+		first = minzheng.DateOf(c.CreatedAt).Month()
+	}
 	review := nextReview(h, day)
 	caseID := c.ID
 	id, err := tx.insertEnrolment(ctx, db, Enrolment{CaseID: &caseID, Program: c.Program, HouseholdID: c.HouseholdID, Subject: c.Subject,
@@ -375,8 +383,8 @@ func (tx *Tx) onDeath(ctx context.Context, db *DB, a minzheng.Actor, hid int64, 
 			continue
 		}
 		var id int64
-		if err := tx.QueryRow(ctx, `INSERT INTO cases (program, variant, kind, household_id, subject, region_code, state, step_deadline, created_at, created_by, updated_at)
-			VALUES (?, 'review', 'review', ?, '', ?, 'applied', ?, ?, ?, ?) RETURNING id`, p, hid, reg, due, At(db.now()), a.Username, At(db.now())).Scan(&id); err != nil {
+		if err := tx.QueryRow(ctx, `INSERT INTO cases (program, variant, kind, household_id, subject, region_code, state, deadline, step_deadline, created_at, created_by, updated_at)
+			VALUES (?, 'review', 'review', ?, '', ?, 'applied', ?, ?, ?, ?, ?) RETURNING id`, p, hid, reg, due, due, At(db.now()), a.Username, At(db.now())).Scan(&id); err != nil {
 			return err
 		}
 		if err := tx.Audit(ctx, audit.Event{Action: "review.open", Entity: "case", EntityID: strconv.FormatInt(id, 10), Region: reg,

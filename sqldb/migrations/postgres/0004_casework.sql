@@ -21,6 +21,7 @@ CREATE TABLE cases (
     extended      BOOLEAN NOT NULL DEFAULT FALSE,
     notice_from   TEXT,
     suspended_on  TEXT,
+    suspended_days INTEGER NOT NULL DEFAULT 0,
     decision      TEXT,
     created_at    TIMESTAMPTZ NOT NULL,
     created_by    TEXT    NOT NULL,
