@@ -302,6 +302,7 @@ func (db *DB) Act(ctx context.Context, id int64, action casework.Action, in case
 		}
 	}
 	var out CaseRecord
+	var decidedOn *policy.Request // the rules' input, kept with the decision
 	err = db.InTx(ctx, func(tx *Tx) error {
 		c, err := scanCase(tx.QueryRow(ctx, `SELECT `+caseColumns+` FROM cases WHERE id = ?`+tx.forUpdate(), id))
 		if err != nil {
@@ -326,8 +327,10 @@ func (db *DB) Act(ctx context.Context, id int64, action casework.Action, in case
 				if !decides[action] || on != day {
 					return policy.Decision{}, fmt.Errorf("sqldb: a decision for %s, not today (%s)", on, day)
 				}
-				return policy.Evaluate(policy.Request{Program: c.Program, Date: day, Region: household.Region, Subject: c.Subject,
-					Options: policy.Options{Kind: c.Variant}, Household: policy.FromRegistry(&household, day)}, book)
+				req := policy.Request{Program: c.Program, Date: day, Region: household.Region, Subject: c.Subject,
+					Options: policy.Options{Kind: c.Variant}, Household: policy.FromRegistry(&household, day)}
+				decidedOn = &req
+				return policy.Evaluate(req, book)
 			}}
 		if action == casework.Accept {
 			// 近亲属备案: flag the case when it is accepted.
@@ -400,6 +403,17 @@ func (db *DB) Act(ctx context.Context, id int64, action casework.Action, in case
 				ev.Fields = casework.Input{}
 			}
 			ev.Fields["enrolment"] = b
+		}
+		if decidedOn != nil && c.Decision != nil {
+			// The household exactly as the rules read it: a replay years
+			// later needs no registry to agree with it.
+			b, err := json.Marshal(decidedOn)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `UPDATE cases SET decision_input = ? WHERE id = ?`, string(b), id); err != nil {
+				return err
+			}
 		}
 		fields, _ := json.Marshal(ev.Fields)
 		if ev.Fields == nil {
@@ -618,9 +632,10 @@ func kinJSON(staff []string) string {
 	return string(b)
 }
 
-// Replay evaluates a decided case again: the same programme, date and
-// household as the registry holds it for that date, with the parameters as
-// they were recorded when the decision was taken. It answers the stored
+// Replay evaluates a decided case again: the rules' input kept with the
+// decision (the household as it stood that day), with the parameters as
+// they were recorded when the decision was taken — a later correction of
+// the registry or of a standard changes nothing. It answers the stored
 // decision and the replayed one, for comparison.
 func (db *DB) Replay(ctx context.Context, id int64) (stored, replayed policy.Decision, err error) {
 	c, err := db.Case(ctx, id)
@@ -638,12 +653,17 @@ func (db *DB) Replay(ctx context.Context, id int64) (stored, replayed policy.Dec
 	if err != nil {
 		return stored, replayed, err
 	}
-	d := c.Decision.Date
-	h, err := db.Household(ctx, c.HouseholdID, d)
-	if err != nil {
+	var input sql.NullString
+	if err := db.QueryRow(ctx, `SELECT decision_input FROM cases WHERE id = ?`, id).Scan(&input); err != nil {
 		return stored, replayed, err
 	}
-	replayed, err = policy.Evaluate(policy.Request{Program: c.Program, Date: d, Region: h.Region, Subject: c.Subject,
-		Options: policy.Options{Kind: c.Variant}, Household: policy.FromRegistry(&h, d)}, book.AsRecorded(decidedAt.Time))
+	if !input.Valid {
+		return stored, replayed, &minzheng.Error{Code: minzheng.CodeConflict, Message: fmt.Sprintf("案件 %d 的决定没有保存测算输入，不能重演", id)}
+	}
+	var req policy.Request
+	if err := json.Unmarshal([]byte(input.String), &req); err != nil {
+		return stored, replayed, fmt.Errorf("sqldb: replay %d input: %w", id, err)
+	}
+	replayed, err = policy.Evaluate(req, book.AsRecorded(decidedAt.Time))
 	return *c.Decision, replayed, err
 }

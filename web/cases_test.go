@@ -160,6 +160,17 @@ func TestCasesAPI(t *testing.T) {
 		// the word — even after a correction of the standard recorded later.
 		sys := minzheng.WithActor(context.Background(), minzheng.System("test"))
 		f.clk.Advance(time.Hour)
+		// A correction of the registry after the decision changes nothing either.
+		hh, err := f.db.Household(sys, yes, minzheng.DateOf(f.clk.Now()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(hh.Members) > 0 {
+			if err := f.db.UpdatePerson(sys, hh.Members[0].PersonID, registry.PersonChange{ValidFrom: minzheng.DateOf(f.clk.Now()),
+				SeriousIllness: registry.Opt[string]{Set: true, V: "尿毒症"}}); err != nil {
+				t.Fatal(err)
+			}
+		}
 		if _, err := f.db.AddParam(minzheng.WithActor(context.Background(), minzheng.Actor{UserID: 1, Username: "admin", Role: "admin"}),
 			policy.Param{Name: "dibao.standard.rural", Region: "370614", Value: "90000", EffectiveFrom: minzheng.NewDate(2024, 1, 1),
 				Document: policy.Document{Title: "更正（测试）"}}); err != nil {

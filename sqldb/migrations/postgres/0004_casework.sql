@@ -23,6 +23,7 @@ CREATE TABLE cases (
     suspended_on  TEXT,
     suspended_days INTEGER NOT NULL DEFAULT 0,
     decision      TEXT,
+    decision_input TEXT,
     created_at    TIMESTAMPTZ NOT NULL,
     created_by    TEXT    NOT NULL,
     updated_at    TIMESTAMPTZ NOT NULL,
