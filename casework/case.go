@@ -145,6 +145,9 @@ type Settings struct {
 	// Emergency (急难型) limits in hours: to answer, and to give the aid.
 	EmergencyAnswerHours int
 	EmergencyAidHours    int
+	// TownshipMaxFen is the township's approval tier for 临时救助, also the
+	// most it may give as advance aid.
+	TownshipMaxFen minzheng.Fen
 }
 
 // SettingsFor reads the region's casework parameters in force on day, for
@@ -162,6 +165,9 @@ func SettingsFor(b *policy.Book, region12, program string, day minzheng.Date) (S
 		}
 		*into = int(row.Parsed().Int)
 		return nil
+	}
+	if row := b.Row("linshi.authority.township_max", region12, day); row != nil && !row.Parsed().IsFormula() {
+		s.TownshipMaxFen = row.Parsed().Fen
 	}
 	if row := b.Row("casework.delegated", region12, day); row != nil {
 		s.Delegated = row.Parsed().Has(program)

@@ -26,7 +26,7 @@ func testCalendar(t *testing.T) *calendar.Calendar {
 
 func ctxFor(t *testing.T, role auth.Role, now time.Time, delegated bool) Context {
 	return Context{Actor: minzheng.Actor{UserID: 1, Username: string(role), Role: string(role), Region: "370614107000"}, Now: now,
-		Calendar: testCalendar(t), Settings: Settings{Delegated: delegated, LimitWorkdays: 30, ExtendedDays: 45, NoticeDays: 7},
+		Calendar: testCalendar(t), Settings: Settings{Delegated: delegated, LimitWorkdays: 30, ExtendedDays: 45, NoticeDays: 7, TownshipMaxFen: 500000},
 		Decide: func(day minzheng.Date) (policy.Decision, error) {
 			yes := true
 			return policy.Decision{Program: "dibao", Date: day, Eligible: &yes, AmountFen: 50000, Period: "month"}, nil

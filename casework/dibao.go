@@ -145,7 +145,7 @@ func guard(f *Flow, s *Step, c *Case, in Input, ctx Context, today minzheng.Date
 			return minzheng.Invalid("opinion", "残联审核意见应为 agree（同意）或 disagree（不同意）")
 		}
 	case Advance:
-		return checkAdvance(in)
+		return checkAdvance(in, ctx)
 	case SpecialReview:
 		return checkSpecialReview(ctx, today)
 	}

@@ -57,7 +57,7 @@ type walker struct {
 
 func newWalker(t *testing.T, f *Flow) *walker {
 	return &walker{t: t, f: f, c: Case{Program: f.Program, State: Applied},
-		set: Settings{LimitWorkdays: 30, ExtendedDays: 45, NoticeDays: 7}, decide: decision(f.Program, 50000, "")}
+		set: Settings{LimitWorkdays: 30, ExtendedDays: 45, NoticeDays: 7, TownshipMaxFen: 500000}, decide: decision(f.Program, 50000, "")}
 }
 
 func (w *walker) ctx(role auth.Role, now time.Time) Context {
@@ -388,5 +388,23 @@ func TestSubsidyFlows(t *testing.T) {
 				t.Errorf("overall deadline %s, want the region's 30 working days", w.c.Deadline)
 			}
 		})
+	}
+}
+
+// TestAdvanceWithinTheTownshipTier: the township's advance aid is the small
+// amount within its approval tier.
+func TestAdvanceWithinTheTownshipTier(t *testing.T) {
+	f, _ := FlowFor("linshi", "emergency")
+	c := Case{Program: "linshi", State: Applied}
+	ctx := ctxFor(t, auth.RoleTownshipOfficer, time.Date(2025, 6, 3, 9, 0, 0, 0, minzheng.China), false)
+	if _, err := Apply(f, &c, Accept, Input{}, ctx); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Apply(f, &c, Advance, fields(t, map[string]any{"amount_fen": 99999900, "fund": "petty_fund"}), ctx)
+	if minzheng.ErrorCode(err) != minzheng.CodeConflict {
+		t.Fatalf("a 999,999 元 advance by the township: %v", err)
+	}
+	if _, err := Apply(f, &c, Advance, fields(t, map[string]any{"amount_fen": 300000, "fund": "petty_fund"}), ctx); err != nil {
+		t.Fatalf("a 3,000 元 advance: %v", err)
 	}
 }

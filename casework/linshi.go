@@ -124,8 +124,10 @@ func emergencyHours(s Settings) int {
 }
 
 // checkAdvance is the guard of Advance: an amount, and a fund it may come
-// from.
-func checkAdvance(in Input) error {
+// from; advance aid by the township, or from its reserve fund, is the
+// small amount within the township's approval tier (《2020意见》第15条
+// 小金额先行救助; 青海: 5000 元).
+func checkAdvance(in Input, ctx Context) error {
 	var amount int64
 	if raw, ok := in["amount_fen"]; ok {
 		_ = json.Unmarshal(raw, &amount)
@@ -135,6 +137,10 @@ func checkAdvance(in Input) error {
 	}
 	if _, ok := advanceFunds[in.Text("fund")]; !ok {
 		return minzheng.Invalid("fund", "资金来源应为 petty_fund（乡镇临时救助备用金）或 county（县级临时救助资金）")
+	}
+	if (auth.Role(ctx.Actor.Role) == auth.RoleTownshipOfficer || in.Text("fund") == "petty_fund") && amount > int64(ctx.Settings.TownshipMaxFen) {
+		return &minzheng.Error{Code: minzheng.CodeConflict, Field: "amount_fen", Message: fmt.Sprintf("先行救助 %s 元超过乡镇（街道）审批权限 %s 元，请由县级民政部门从县级资金先行救助",
+			minzheng.Fen(amount).Yuan(), ctx.Settings.TownshipMaxFen.Yuan())}
 	}
 	return nil
 }
