@@ -38,7 +38,14 @@ func init() {
 func reviewFlow(program, kind string) *Flow {
 	title := map[string]string{"dibao/review": "低保定期核查", "tekun/review": "特困人员定期核查",
 		"dibao/change": "低保变更（家庭情况变化）", "tekun/change": "特困人员变更（情况变化）"}[program+"/"+kind]
-	return &Flow{Program: program, Kind: kind, Title: title, Steps: []Step{
+	// 特困: a stop is posted for 7 days first (《特困人员认定办法》第26条).
+	decideFrom := []State{Visited}
+	terminateFrom := []State{Accepted, Verifying, Verified, Visited}
+	if program == "tekun" {
+		decideFrom = []State{Noticed}
+		terminateFrom = append(terminateFrom, Noticing, Noticed)
+	}
+	f := &Flow{Program: program, Kind: kind, Title: title, Notice: program == "tekun", Steps: []Step{
 		{From: []State{Applied}, Action: Accept, Next: Accepted, Title: "启动核查", Roles: townCounty, StartsClock: true,
 			StepWorkdays: 3, StepNote: "3 个工作日内启动入户调查和信息核对", Cite: "《最低生活保障审核确认办法》第31条"},
 		{From: []State{Accepted}, Action: RequestVerify, Next: Verifying, Title: "提请经济状况核对", Roles: townCounty, StepWorkdays: 3,
@@ -49,16 +56,25 @@ func reviewFlow(program, kind string) *Flow {
 			Fields: []Field{{Name: "investigators", Title: "调查人员（至少 2 人）", Kind: "list", Required: true},
 				{Name: "signed", Title: "调查表已由调查人员和申请人签字", Kind: "bool", Required: true}, {Name: "note", Title: "调查情况", Kind: "text"}},
 			Cite: "《最低生活保障审核确认办法》第16条"},
-		{From: []State{Visited}, Action: Recalculate, Next: Continued, Title: "继续保障（按核查结果测算金额）", Decider: true,
+		{From: []State{Visited, Noticed}, Action: Recalculate, Next: Continued, Title: "继续保障（按核查结果测算金额）", Decider: true,
 			Fields: []Field{{Name: "note", Title: "说明", Kind: "text"}}, Cite: "《最低生活保障审核确认办法》第31、32条"},
-		{From: []State{Visited}, Action: StopBenefit, Next: Stopped, Title: "停止保障（下月起）", Decider: true,
+		{From: decideFrom, Action: StopBenefit, Next: Stopped, Title: "停止保障（下月起）", Decider: true,
 			Fields: []Field{text("reason", "停止的理由（书面告知）")}, Cite: "《最低生活保障审核确认办法》第32条"},
-		{From: []State{Visited}, Action: PhaseOut, Next: PhasingOut, Title: "渐退", Decider: true,
+		{From: decideFrom, Action: PhaseOut, Next: PhasingOut, Title: "渐退", Decider: true,
 			Fields: []Field{{Name: "months", Title: "渐退月数（1—6）", Kind: "text", Required: true}, text("reason", "渐退的理由（如家庭成员就业）")},
 			Cite:   "《最低生活保障审核确认办法》第33条；《关于进一步做好最低生活保障等社会救助兜底保障工作的通知》一(三)"},
-		{From: []State{Accepted, Verifying, Verified, Visited}, Action: Terminate, Next: Terminated, Title: "终止核查", Roles: townCounty,
-			Fields: []Field{text("reason", "终止的理由")}},
-	}}
+		{From: terminateFrom, Action: Terminate, Next: Terminated, Title: "终止核查", Roles: townCounty,
+			Fields: []Field{text("reason", "终止的理由")}}}}
+	if program == "tekun" {
+		f.Steps = append(f.Steps,
+			Step{From: []State{Visited}, Action: PostNotice, Next: Noticing, Title: "张贴终止供养公示", Roles: township,
+				StepDays: 7, StepNote: "在村（居）公示 7 天", Cite: "《特困人员认定办法》第26条"},
+			Step{From: []State{Noticing}, Action: Object, Next: Verified, Title: "登记公示异议（重新调查）", Roles: field,
+				Fields: []Field{text("objection", "异议内容")}, Cite: "《特困人员认定办法》第26条"},
+			Step{From: []State{Noticing}, Action: CloseNotice, Next: Noticed, Title: "公示期满", Roles: township,
+				StepWorkdays: 15, StepNote: "有异议的 15 个工作日内作出决定", Cite: "《特困人员认定办法》第26条"})
+	}
+	return f
 }
 
 // reviewGuard checks the outcome of a review: continuing needs the rules to
