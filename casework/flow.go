@@ -279,3 +279,23 @@ func Programs() []string {
 	sort.Strings(out)
 	return out
 }
+
+// AllFlows lists every flow: each programme's, then the further kinds
+// (急难型, reviews, changes), in a fixed order.
+func AllFlows() []*Flow {
+	var out []*Flow
+	for _, p := range Programs() {
+		out = append(out, flows[p])
+		var ks []string
+		for k := range kinds[p] {
+			ks = append(ks, k)
+		}
+		sort.Strings(ks)
+		for _, k := range ks {
+			if f := kinds[p][k]; f != flows[p] {
+				out = append(out, f)
+			}
+		}
+	}
+	return out
+}

@@ -265,6 +265,16 @@ func (tx *Tx) applyReview(ctx context.Context, db *DB, c *CaseRecord, ev casewor
 			return nil, err
 		}
 		done["stopped_from"] = next.String()
+		// What was granted without application on the strength of this
+		// benefit (免申即享) ends with it.
+		res, err := tx.Exec(ctx, `UPDATE enrolments SET status = 'stopped', stopped_from = ? WHERE household_id = ? AND granted = 'auto_grant'
+			AND status = 'active' AND created_at >= (SELECT created_at FROM enrolments WHERE id = ?)`, next, c.HouseholdID, id)
+		if err != nil {
+			return nil, err
+		}
+		if n, _ := res.RowsAffected(); n > 0 {
+			done["auto_granted_stopped"] = n
+		}
 	case casework.PhaseOut:
 		n, _ := strconv.Atoi(ev.Fields.Text("months"))
 		end := next + minzheng.Month(n)

@@ -300,8 +300,13 @@ func init() {
 	var programs []string
 	actions := map[string]any{}
 	for _, p := range casework.Programs() {
-		f, _ := casework.FlowOf(p)
 		programs = append(programs, p)
+	}
+	for _, f := range casework.AllFlows() {
+		key := f.Program
+		if f.Kind != "" {
+			key += "/" + f.Kind
+		}
 		var as, ss []string
 		for _, a := range f.Actions() {
 			as = append(as, string(a))
@@ -309,7 +314,7 @@ func init() {
 		for _, st := range f.States() {
 			ss = append(ss, string(st)+" "+casework.StateNames[st])
 		}
-		actions[p] = obj{"actions": as, "states": ss}
+		actions[key] = obj{"actions": as, "states": ss}
 	}
 	schemas["NewCase"] = object(obj{
 		"program":      obj{"type": "string", "enum": programs, "description": "救助项目"},

@@ -235,8 +235,8 @@ func TestCasesAPI(t *testing.T) {
 		_, v = f.do(t, "GET", fmt.Sprintf("/api/v1/households/%d/enrolments", yes), penglai, nil)
 		es, _ := jitems(t, v)
 		for _, e := range es {
-			if e["program"] == "dibao" && e["status"] != "stopped" {
-				t.Errorf("the stopped benefit: %v", e)
+			if (e["program"] == "dibao" || e["program"] == "free_electricity") && e["status"] != "stopped" {
+				t.Errorf("the stopped benefit, and what was granted with it: %v", e)
 			}
 		}
 
