@@ -36,11 +36,13 @@ type Case struct {
 	SuspendedOn minzheng.Date `json:"suspended_on"`
 	// SuspendedDays are the working days the clock stood still, in all; an
 	// extension counts from acceptance and adds them.
-	SuspendedDays int              `json:"suspended_days"`
-	Decision      *policy.Decision `json:"decision"`
-	CreatedAt     time.Time        `json:"created_at"`
-	CreatedBy     string           `json:"created_by"`
-	Version       int              `json:"version"`
+	SuspendedDays int `json:"suspended_days"`
+	// VerifyResult is the latest economic verification: pass or fail.
+	VerifyResult string           `json:"verify_result,omitempty"`
+	Decision     *policy.Decision `json:"decision"`
+	CreatedAt    time.Time        `json:"created_at"`
+	CreatedBy    string           `json:"created_by"`
+	Version      int              `json:"version"`
 }
 
 // Input is what an action carries: its fields, by name.

@@ -287,3 +287,19 @@ func TestDelegationIsPerProgramme(t *testing.T) {
 		t.Fatalf("青海 delegates 低保, not 特困: %+v %v", s, err)
 	}
 }
+
+// TestFailedVerificationBlocksApproval: 第18条 — a failed check stops the
+// approval until a re-check passes.
+func TestFailedVerificationBlocksApproval(t *testing.T) {
+	now := time.Date(2025, 3, 3, 10, 0, 0, 0, minzheng.China)
+	c := Case{Program: "dibao", State: Noticed, VerifyResult: "fail"}
+	if _, err := Apply(dibaoFlow, &c, Approve, Input{}, ctxFor(t, auth.RoleCountyOfficer, now, false)); minzheng.ErrorCode(err) != minzheng.CodeConflict {
+		t.Fatalf("approving after a failed check: %v", err)
+	}
+	if _, err := Apply(dibaoFlow, &c, RecordVerify, fields(t, map[string]any{"result": "pass", "note": "复查：收入证明有误"}), ctxFor(t, auth.RoleCountyOfficer, now, false)); err != nil || c.State != Noticed {
+		t.Fatalf("re-check: %v %s", err, c.State)
+	}
+	if _, err := Apply(dibaoFlow, &c, Approve, Input{}, ctxFor(t, auth.RoleCountyOfficer, now, false)); err != nil {
+		t.Fatalf("approving after the re-check passed: %v", err)
+	}
+}

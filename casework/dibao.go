@@ -50,6 +50,9 @@ var dibaoFlow = &Flow{Program: "dibao", Title: "城乡最低生活保障", Notic
 	{From: []State{Verifying}, Action: RecordVerify, Next: Verified, Title: "录入核对结果", Roles: county,
 		Fields: []Field{{Name: "result", Title: "核对结果（pass 或 fail）", Kind: "text", Required: true}, {Name: "note", Title: "说明", Kind: "text"}},
 		Cite:   "《最低生活保障审核确认办法》第17、18条"},
+	{From: []State{Visited, Reviewed, Noticed}, Action: RecordVerify, Title: "复查后重新录入核对结果", Roles: county, KeepClock: true,
+		Fields: []Field{{Name: "result", Title: "复查结果（pass 或 fail）", Kind: "text", Required: true}, {Name: "note", Title: "复查情况", Kind: "text"}},
+		Cite:   "《最低生活保障审核确认办法》第18条"},
 	{From: []State{Verified}, Action: HomeVisit, Next: Visited, Title: "入户调查", Roles: field,
 		Fields: []Field{{Name: "investigators", Title: "调查人员（至少 2 人）", Kind: "list", Required: true},
 			{Name: "signed", Title: "调查表已由调查人员和申请人签字", Kind: "bool", Required: true}, {Name: "note", Title: "调查情况", Kind: "text"}},
@@ -86,9 +89,11 @@ func guard(f *Flow, s *Step, c *Case, in Input, ctx Context, today minzheng.Date
 	case Recalculate, StopBenefit, PhaseOut:
 		return reviewGuard(s.Action, c, in, ctx, today)
 	case RecordVerify:
-		if r := in.Text("result"); r != "pass" && r != "fail" {
+		r := in.Text("result")
+		if r != "pass" && r != "fail" {
 			return minzheng.Invalid("result", "核对结果应为 pass（通过）或 fail（未通过）")
 		}
+		c.VerifyResult = r
 	case HomeVisit:
 		// 第16条: at least two investigators, and the form signed.
 		names := in.List("investigators")
@@ -114,6 +119,11 @@ func guard(f *Flow, s *Step, c *Case, in Input, ctx Context, today minzheng.Date
 			return &minzheng.Error{Code: minzheng.CodeConflict, Message: fmt.Sprintf("公示自 %s 起 %d 天，%s 期满后方可结束", c.NoticeFrom, ctx.Settings.NoticeDays, end)}
 		}
 	case Approve, Reject:
+		if s.Action == Approve && c.VerifyResult == "fail" {
+			// 第18条: a failed check is told to the applicant; only a
+			// re-check that passes (after his objection) lets the case on.
+			return &minzheng.Error{Code: minzheng.CodeConflict, Message: "经济状况核对未通过，不能批准；申请人有异议并提供证据的，应复查后重新录入核对结果（《最低生活保障审核确认办法》第18条）"}
+		}
 		if ctx.Decide == nil {
 			return fmt.Errorf("casework: no rules engine for the decision")
 		}

@@ -43,7 +43,7 @@ type CaseRecord struct {
 }
 
 const caseColumns = `id, program, variant, kind, household_id, subject, region_code, state, accepted_on, deadline, step_deadline,
-	deadline_at, provisional, extended, notice_from, decision, created_at, created_by, version, kin_flag, kin_staff, suspended_on, suspended_days`
+	deadline_at, provisional, extended, notice_from, decision, created_at, created_by, version, kin_flag, kin_staff, suspended_on, suspended_days, verify_result`
 
 func scanCase(sc interface{ Scan(...any) error }) (CaseRecord, error) {
 	var c CaseRecord
@@ -52,7 +52,7 @@ func scanCase(sc interface{ Scan(...any) error }) (CaseRecord, error) {
 	var staff string
 	err := sc.Scan(&c.ID, &c.Program, &c.Variant, &c.Kind, &c.HouseholdID, &c.Subject, &c.Region, &c.State, &c.AcceptedOn,
 		&c.Deadline, &c.StepDeadline, &deadlineAt, &c.Provisional, &c.Extended, &c.NoticeFrom, &decision, &created, &c.CreatedBy, &c.Version,
-		&c.KinFlag, &staff, &c.SuspendedOn, &c.SuspendedDays)
+		&c.KinFlag, &staff, &c.SuspendedOn, &c.SuspendedDays, &c.VerifyResult)
 	if err != nil {
 		return c, err
 	}
@@ -368,9 +368,9 @@ func (db *DB) Act(ctx context.Context, id int64, action casework.Action, in case
 			deadlineAt = At(*c.DeadlineAt)
 		}
 		res, err := tx.Exec(ctx, `UPDATE cases SET state = ?, accepted_on = ?, deadline = ?, step_deadline = ?, deadline_at = ?, provisional = ?,
-			extended = ?, notice_from = ?, decision = ?, updated_at = ?, version = ?, kin_flag = ?, kin_staff = ?, suspended_on = ?, suspended_days = ? WHERE id = ? AND version = ?`,
+			extended = ?, notice_from = ?, decision = ?, updated_at = ?, version = ?, kin_flag = ?, kin_staff = ?, suspended_on = ?, suspended_days = ?, verify_result = ? WHERE id = ? AND version = ?`,
 			string(c.State), c.AcceptedOn, c.Deadline, c.StepDeadline, deadlineAt, c.Provisional, c.Extended, c.NoticeFrom, decision,
-			At(db.now()), c.Version, c.KinFlag, kinJSON(c.kinStaff), c.SuspendedOn, c.SuspendedDays, id, c.Version-1)
+			At(db.now()), c.Version, c.KinFlag, kinJSON(c.kinStaff), c.SuspendedOn, c.SuspendedDays, c.VerifyResult, id, c.Version-1)
 		if err != nil {
 			return err
 		}

@@ -22,6 +22,7 @@ CREATE TABLE cases (
     notice_from   TEXT,
     suspended_on  TEXT,
     suspended_days INTEGER NOT NULL DEFAULT 0,
+    verify_result TEXT    NOT NULL DEFAULT '',
     decision      TEXT,
     decision_input TEXT,
     created_at    TEXT    NOT NULL,
