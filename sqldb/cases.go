@@ -423,11 +423,6 @@ func (db *DB) Act(ctx context.Context, id int64, action casework.Action, in case
 			id, c.Version, string(ev.Action), string(ev.From), string(ev.To), ev.Actor, string(ev.Role), At(db.now()), string(fields)); err != nil {
 			return err
 		}
-		summary := fmt.Sprintf("案件 %d（%s）：%s，%s → %s", id, f.Title, action, casework.StateNames[ev.From], casework.StateNames[ev.To])
-		if err := tx.Audit(ctx, audit.Event{Action: "case.action", Entity: "case", EntityID: strconv.FormatInt(id, 10), Region: c.Region,
-			Summary: summary, Before: map[string]any{"state": string(ev.From)}, After: map[string]any{"state": string(ev.To), "action": string(action)}}); err != nil {
-			return err
-		}
 		if c.History, err = db.caseHistory(ctx, tx.Query, id); err != nil {
 			return err
 		}
@@ -442,7 +437,11 @@ func (db *DB) Act(ctx context.Context, id int64, action casework.Action, in case
 				return err
 			}
 		}
-		return nil
+		// The audit entry last: it locks the head of the log's chain, which
+		// every write waits on, so it is held from here to the commit only.
+		summary := fmt.Sprintf("案件 %d（%s）：%s，%s → %s", id, f.Title, action, casework.StateNames[ev.From], casework.StateNames[ev.To])
+		return tx.Audit(ctx, audit.Event{Action: "case.action", Entity: "case", EntityID: strconv.FormatInt(id, 10), Region: c.Region,
+			Summary: summary, Before: map[string]any{"state": string(ev.From)}, After: map[string]any{"state": string(ev.To), "action": string(action)}})
 	})
 	if err != nil {
 		if _, ok := minzheng.AsError(err); ok {
