@@ -223,8 +223,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, formErr erro
 	}
 	p := page{Title: fmt.Sprintf("案件 %d · %s", c.ID, v.Program), Menu: "cases", Data: v, Flash: flash}
 	if formErr != nil {
-		p.Err = s.publicError(r, formErr)
-		w.WriteHeader(statusOf[p.Err.Code])
+		p.Err = s.publicError(r, formErr) // render answers with its status
 	}
 	s.render(w, r, "case", p)
 	return nil
@@ -355,8 +354,7 @@ func (s *Server) renderKin(w http.ResponseWriter, r *http.Request, form url.Valu
 	}
 	p := page{Title: "近亲属备案", Menu: "cases", Form: form, Data: kinPageView{Query: q, Rows: list, Relations: registry.Relations, StaffRoles: sqldb.KinStaffRoles}}
 	if formErr != nil {
-		p.Err = s.publicError(r, formErr)
-		w.WriteHeader(statusOf[p.Err.Code])
+		p.Err = s.publicError(r, formErr) // render answers with its status
 	}
 	s.render(w, r, "kin", p)
 	return nil

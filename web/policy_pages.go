@@ -131,8 +131,7 @@ func (s *Server) evalSubmit(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := page{Title: "政策测算", Menu: "policy", Form: r.PostForm, Data: view}
 	if err != nil {
-		p.Err = s.publicError(r, err)
-		w.WriteHeader(statusOf[p.Err.Code])
+		p.Err = s.publicError(r, err) // render answers with its status
 	}
 	s.render(w, r, "policy_eval", p)
 	return nil
@@ -339,7 +338,6 @@ func (s *Server) simulateSubmit(w http.ResponseWriter, r *http.Request) error {
 	}
 	fail := func(err error) error {
 		p := page{Title: "改革测算", Menu: "simulate", Form: f, Data: &simulateView{Specs: policy.Specs()}, Err: s.publicError(r, err)}
-		w.WriteHeader(statusOf[p.Err.Code])
 		s.render(w, r, "policy_simulate", p)
 		return nil
 	}
