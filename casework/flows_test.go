@@ -206,17 +206,21 @@ func TestTekunDelegated(t *testing.T) {
 	w.step(towner, at("2025-05-07", 10), Reject, map[string]any{"reason": "有具备履行能力的赡养人"}, Rejected)
 }
 
-// TestLinshiEmergencyHourClock: acceptance starts the region's hour limit,
-// counted in hours over a holiday (Qingming, 4 April 2025), not in
-// working days.
+// TestLinshiEmergencyHourClock: acceptance (the answer) starts the
+// region's aid limit, counted in hours over a holiday (Qingming, 4 April
+// 2025), not in working days; the answer limit runs from the application
+// (set when the case is recorded, see AnswerHours).
 func TestLinshiEmergencyHourClock(t *testing.T) {
+	if AnswerHours(Settings{EmergencyAnswerHours: 12, EmergencyAidHours: 24}) != 12 || AnswerHours(Settings{EmergencyAidHours: 24}) != 24 {
+		t.Error("the answer limit: the region's, else its aid limit")
+	}
 	for _, c := range []struct {
 		name          string
 		answer, aid   int
 		want          time.Time
 		wantStepLimit string
 	}{
-		{"青海：12 小时内响应", 12, 24, at("2025-04-05", 10), "2025-04-05"},
+		{"青海：响应后 24 小时内救助", 12, 24, at("2025-04-05", 22), "2025-04-05"},
 		{"济南：24 小时", 0, 24, at("2025-04-05", 22), "2025-04-05"},
 	} {
 		t.Run(c.name, func(t *testing.T) {

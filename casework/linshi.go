@@ -45,7 +45,7 @@ const (
 // No public notice: the simplified procedure of 第48条 for emergencies.
 var linshiEmergency = &Flow{Program: "linshi", Kind: "emergency", Title: "临时救助（急难型）", AuthorityTiers: true, Steps: []Step{
 	{From: []State{Applied}, Action: Accept, Next: Accepted, Title: "受理", Roles: townCounty, StartsClock: true,
-		HoursFrom: emergencyHours, StepNote: "急难型救助按本地时限（小时）响应和救助", Cite: citeLinshiKinds},
+		HoursFrom: emergencyHours, StepNote: "受理后按本地时限（小时）先行救助", Cite: citeLinshiKinds},
 	{From: []State{Accepted}, Action: Advance, Next: Advanced, Title: "先行救助", Roles: townCounty,
 		Fields: []Field{{Name: "amount_fen", Title: "先行救助金额（分）", Kind: "fen", Required: true},
 			{Name: "fund", Title: "资金来源（petty_fund 乡镇备用金 或 county 县级资金）", Kind: "text", Required: true},
@@ -113,10 +113,18 @@ func init() {
 	StateNames[SpecialReviewed] = "已一事一议"
 }
 
-// emergencyHours is the region's first hour limit for an emergency: to
-// answer when the region sets one (青海 12), else to give the aid (济南 24).
-// The aid limit that follows an answer limit is not tracked separately.
+// An emergency runs on two hour limits where the region sets both (青海:
+// answer within 12 hours, aid within 24): from the application to the
+// answer (acceptance) — AnswerHours, set when the case is recorded — and
+// from the answer to the aid given (advance) — emergencyHours, which
+// acceptance starts.
 func emergencyHours(s Settings) int {
+	return s.EmergencyAidHours
+}
+
+// AnswerHours is the limit from an emergency application to its answer:
+// the region's answer limit, or its aid limit where it sets only that.
+func AnswerHours(s Settings) int {
 	if s.EmergencyAnswerHours > 0 {
 		return s.EmergencyAnswerHours
 	}

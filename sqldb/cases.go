@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 
 	"minzheng"
 	"minzheng/audit"
@@ -132,6 +133,24 @@ func (db *DB) CreateCase(ctx context.Context, in NewCase) (CaseRecord, error) {
 		return CaseRecord{}, minzheng.Invalid("subject", "%s以个人为对象，请在 subject 中填写申请人的身份证号", prog.Name)
 	}
 	now := db.now()
+	// An emergency is answered within the region's hours of the
+	// application (青海 12): that clock starts now.
+	var answerBy any = minzheng.SQLNull
+	var answerOn minzheng.Date
+	if in.Program == "linshi" && in.Variant == "emergency" {
+		book, err := db.ParamBook(ctx)
+		if err != nil {
+			return CaseRecord{}, err
+		}
+		settings, err := casework.SettingsFor(book, string(reg), in.Program, minzheng.DateOf(now))
+		if err != nil {
+			return CaseRecord{}, err
+		}
+		if h := casework.AnswerHours(settings); h > 0 {
+			at := now.Add(time.Duration(h) * time.Hour)
+			answerBy, answerOn = At(at), minzheng.DateOf(at)
+		}
+	}
 	var c CaseRecord
 	err = db.InTx(ctx, func(tx *Tx) error {
 		var open int
@@ -163,9 +182,9 @@ func (db *DB) CreateCase(ctx context.Context, in NewCase) (CaseRecord, error) {
 				return &minzheng.Error{Code: minzheng.CodeConflict, Message: fmt.Sprintf("第 %d 户没有在保的%s，无需核查", in.HouseholdID, prog.Name)}
 			}
 		}
-		if err := tx.QueryRow(ctx, `INSERT INTO cases (program, variant, kind, household_id, subject, region_code, state, created_at, created_by, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, 'applied', ?, ?, ?) RETURNING id`,
-			in.Program, in.Variant, kind, in.HouseholdID, in.Subject, string(reg), At(now), a.Username, At(now)).Scan(&id); err != nil {
+		if err := tx.QueryRow(ctx, `INSERT INTO cases (program, variant, kind, household_id, subject, region_code, state, deadline_at, step_deadline,
+			created_at, created_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'applied', ?, ?, ?, ?, ?) RETURNING id`,
+			in.Program, in.Variant, kind, in.HouseholdID, in.Subject, string(reg), answerBy, answerOn, At(now), a.Username, At(now)).Scan(&id); err != nil {
 			return err
 		}
 		row := tx.QueryRow(ctx, `SELECT `+caseColumns+` FROM cases WHERE id = ?`, id)

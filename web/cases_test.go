@@ -17,6 +17,7 @@ import (
 	"minzheng"
 	"minzheng/policy"
 	"minzheng/registry"
+	"minzheng/registry/synth"
 )
 
 // eligibleHousehold finds a synthetic household of 蓬莱 that the rules find
@@ -495,6 +496,54 @@ func TestKinPage(t *testing.T) {
 		p = b.submit(t, "/staff/kin", "/staff/kin", form)
 		if p.Status != http.StatusBadRequest {
 			t.Errorf("a bad ID number: %d", p.Status)
+		}
+	})
+}
+
+// TestEmergencyAnswerClock: a 急难型 application in 治多 (青海) must be
+// answered within 12 hours of being recorded, and aided within 24 of the
+// answer; past its hours it is overdue.
+func TestEmergencyAnswerClock(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		policySetup(t, f, 0)
+		sys := minzheng.WithActor(context.Background(), minzheng.System("test"))
+		vs, err := f.db.Villages(sys, "632724000000")
+		if err != nil || len(vs) == 0 {
+			t.Fatalf("villages of 治多: %v", err)
+		}
+		var hs []registry.NewHousehold
+		if err := synth.Generate([]synth.Village{{Code: vs[0].Code, Area: vs[0].Area}}, synth.Options{Households: 1, Seed: 9, Today: minzheng.DateOf(start)},
+			func(h registry.NewHousehold) error { hs = append(hs, h); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		i := 0
+		if _, err := f.db.CreateHouseholds(sys, func() (registry.NewHousehold, bool, error) {
+			if i == len(hs) {
+				return registry.NewHousehold{}, false, nil
+			}
+			i++
+			return hs[i-1], true, nil
+		}, nil); err != nil {
+			t.Fatal(err)
+		}
+		cols, err := f.db.PolicyColumns(sys, "632724000000", minzheng.DateOf(f.clk.Now()))
+		if err != nil || cols.Len() == 0 {
+			t.Fatalf("households: %v", err)
+		}
+		tok := f.apiLogin(t, "zhiduo")
+		status, v := f.do(t, "POST", "/api/v1/cases", tok, map[string]any{"program": "linshi", "kind": "emergency", "household_id": cols.ID[0]})
+		if status != http.StatusCreated {
+			t.Fatalf("create: %d %v", status, v)
+		}
+		c := jobj(t, v)
+		due, err := time.Parse(time.RFC3339, c["deadline_at"].(string))
+		if err != nil || !due.Equal(f.clk.Now().Add(12*time.Hour)) {
+			t.Fatalf("answer by %v, want 12 hours from now (%v)", c["deadline_at"], err)
+		}
+		f.clk.Advance(13 * time.Hour)
+		status, v = f.do(t, "GET", "/api/v1/cases?overdue=true", f.apiLogin(t, "zhiduo"), nil)
+		if _, total := jitems(t, v); status != http.StatusOK || total != 1 {
+			t.Fatalf("an unanswered emergency past its 12 hours is overdue: %d %v", status, v)
 		}
 	})
 }
