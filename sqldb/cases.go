@@ -685,3 +685,43 @@ func (db *DB) Replay(ctx context.Context, id int64) (stored, replayed policy.Dec
 	replayed, err = policy.Evaluate(req, book.AsRecorded(decidedAt.Time))
 	return *c.Decision, replayed, err
 }
+
+// SpotChecks counts, for the 特困 cases of a region (narrowed to the
+// actor's) that reached the county's review in [from, to], how many the
+// county checked at random: 《特困人员认定办法》第16条 asks for at least 30%.
+func (db *DB) SpotChecks(ctx context.Context, scope region.Code, from, to minzheng.Date) (reviewed, checked int, err error) {
+	a, err := requireHouseholds(ctx, auth.PermHouseholdRead)
+	if err != nil {
+		return 0, 0, err
+	}
+	scope, err = region.Narrow(region.ActorRegion(a), scope)
+	if err != nil {
+		return 0, 0, db.Deny(ctx, "查看辖区外的抽查情况", "region", string(scope), scope)
+	}
+	cond, args := InRegion("c.region_code", scope)
+	rows, err := db.Query(ctx, `SELECT e.fields, e.at FROM case_events e JOIN cases c ON c.id = e.case_id
+		WHERE `+cond+` AND c.program = 'tekun' AND e.action = 'spot_check'`, args...)
+	if err != nil {
+		return 0, 0, fmt.Errorf("sqldb: spot checks: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var fields string
+		var at Instant
+		if err := rows.Scan(&fields, &at); err != nil {
+			return 0, 0, err
+		}
+		if d := minzheng.DateOf(at.Time); (from != 0 && d < from) || (to != 0 && d > to) {
+			continue
+		}
+		var f struct {
+			Done bool `json:"done"`
+		}
+		_ = json.Unmarshal([]byte(fields), &f)
+		reviewed++
+		if f.Done {
+			checked++
+		}
+	}
+	return reviewed, checked, rows.Err()
+}

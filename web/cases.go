@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 
 	"minzheng"
@@ -29,6 +30,8 @@ func (s *Server) caseRoutes() []apiRoute {
 			Status: http.StatusCreated, raw: s.apiAddDocument},
 		{Method: "GET", Path: "/cases/{id}/documents", Summary: "案件材料列表", Tag: tag, Response: "CaseDocumentList", handle: s.apiDocuments},
 		{Method: "GET", Path: "/cases/{id}/documents/{doc}", Summary: "下载一份案件材料（记入操作日志）", Tag: tag, Response: "File", raw: s.serveDocument},
+		{Method: "GET", Path: "/spot_checks", Summary: "特困人员认定的县级抽查比例（《特困人员认定办法》第16条：不少于30%）", Tag: tag,
+			Query: []apiParam{{"region", "string", "区划代码", false}, {"from", "string", "起始日期", false}, {"to", "string", "截止日期", false}}, Response: "SpotChecks", handle: s.apiSpotChecks},
 		{Method: "GET", Path: "/notices", Summary: "公示和公布（无需登录）：本区划正在公示的申请和在保对象，只有姓名、家庭人口和金额", Tag: tag, Public: true,
 			Query: []apiParam{{"region", "string", "区划代码（村、乡镇或县）", true}}, Response: "Notices", handle: s.apiNotices},
 		{Method: "POST", Path: "/cases/{id}/actions/{action}", Summary: "办理一步（受理、核对、入户调查、公示、审批……）；Idempotency-Key 头使重复提交返回第一次的结果", Tag: tag,
@@ -209,6 +212,35 @@ func (s *Server) apiOpenReviews(r *http.Request) (any, error) {
 	return map[string]any{"opened": n, "date": day}, nil
 }
 
+func (s *Server) apiSpotChecks(r *http.Request) (any, error) {
+	q := r.URL.Query()
+	reg, err := region.ParseScope(q.Get("region"))
+	if err != nil {
+		return nil, minzheng.Invalid("region", "区划代码格式不对")
+	}
+	var from, to minzheng.Date
+	for _, p := range []struct {
+		name string
+		into *minzheng.Date
+	}{{"from", &from}, {"to", &to}} {
+		if v := q.Get(p.name); v != "" {
+			if *p.into, err = minzheng.ParseDate(v); err != nil {
+				return nil, minzheng.Invalid(p.name, "%s", err.Error())
+			}
+		}
+	}
+	reviewed, checked, err := s.db.SpotChecks(r.Context(), reg, from, to)
+	if err != nil {
+		return nil, err
+	}
+	share := "0.00"
+	if reviewed > 0 {
+		bp := (checked*10000 + reviewed/2) / reviewed
+		share = fmt.Sprintf("%d.%02d", bp/100, bp%100)
+	}
+	return map[string]any{"reviewed": reviewed, "checked": checked, "share_percent": share, "meets_30_percent": reviewed == 0 || checked*10 >= reviewed*3}, nil
+}
+
 // apiNotices answers the public 公示 and 公布 of a region.
 func (s *Server) apiNotices(r *http.Request) (any, error) {
 	q := r.URL.Query().Get("region")
@@ -340,6 +372,8 @@ func init() {
 		"decision":    nullable(ref("Decision")), "version": integer("版本"),
 	}, "id", "program", "state", "allowed_actions", "history", "deadline")
 	schemas["CaseList"] = list("Case")
+	schemas["SpotChecks"] = object(obj{"reviewed": integer("县级审核的件数"), "checked": integer("其中随机抽查的件数"),
+		"share_percent": str("抽查比例（%，两位小数）"), "meets_30_percent": obj{"type": "boolean", "description": "是否达到30%"}})
 	schemas["CaseDocument"] = object(obj{"id": integer("编号"), "case_id": integer("案件"), "filename": str("文件名"), "content_type": str("类型"),
 		"size": integer("字节数"), "sha256": str("SHA-256"), "uploaded_at": str("上传时间"), "uploaded_by": str("上传人")})
 	schemas["CaseDocumentList"] = list("CaseDocument")

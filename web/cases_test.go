@@ -18,6 +18,7 @@ import (
 	"minzheng/policy"
 	"minzheng/registry"
 	"minzheng/registry/synth"
+	"minzheng/sqldb"
 )
 
 // eligibleHousehold finds a synthetic household of 蓬莱 that the rules find
@@ -545,5 +546,37 @@ func TestEmergencyAnswerClock(t *testing.T) {
 		if _, total := jitems(t, v); status != http.StatusOK || total != 1 {
 			t.Fatalf("an unanswered emergency past its 12 hours is overdue: %d %v", status, v)
 		}
+	})
+}
+
+func TestSpotChecks(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		policySetup(t, f, 20)
+		yes, no := eligibleHousehold(t, f)
+		sys := minzheng.WithActor(context.Background(), minzheng.System("test"))
+		err := f.db.InTx(sys, func(tx *sqldb.Tx) error {
+			for i, hid := range []int64{yes, no} {
+				var id int64
+				if err := tx.QueryRow(sys, `INSERT INTO cases (program, kind, household_id, region_code, state, created_at, created_by, updated_at)
+					VALUES ('tekun', 'application', ?, '370614107201', 'checked', ?, 'test', ?) RETURNING id`, hid, sqldb.At(f.clk.Now()), sqldb.At(f.clk.Now())).Scan(&id); err != nil {
+					return err
+				}
+				if _, err := tx.Exec(sys, `INSERT INTO case_events (case_id, seq, action, from_state, to_state, actor, role, at, fields)
+					VALUES (?, 1, 'spot_check', 'noticed', 'checked', 'penglai_county', 'county_officer', ?, ?)`, id, sqldb.At(f.clk.Now()), fmt.Sprintf(`{"done":%v}`, i == 0)); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		status, v := f.do(t, "GET", "/api/v1/spot_checks?region=370614", f.apiLogin(t, "penglai"), nil)
+		m := jobj(t, v)
+		if status != http.StatusOK || jnum(t, m["reviewed"]) != 2 || jnum(t, m["checked"]) != 1 || m["share_percent"] != "50.00" || m["meets_30_percent"] != true {
+			t.Fatalf("spot checks: %d %v", status, v)
+		}
+		status, v = f.do(t, "GET", "/api/v1/spot_checks?region=320402", f.apiLogin(t, "penglai"), nil)
+		wantError(t, status, v, http.StatusForbidden, "forbidden", "")
 	})
 }
