@@ -316,7 +316,9 @@ func clocks(f *Flow, s *Step, c *Case, ctx Context, today minzheng.Date) error {
 		}
 	}
 	switch {
-	case c.State.Final():
+	case s.Action == NotifyRefusal:
+		c.StepDeadline, c.DeadlineAt = 0, nil
+	case c.State.Final() && s.StepWorkdays == 0:
 		c.StepDeadline, c.DeadlineAt = 0, nil
 	case s.StepWorkdays > 0:
 		d, prov, err := addWorkdays(ctx.Calendar, today, s.StepWorkdays)

@@ -303,3 +303,22 @@ func TestFailedVerificationBlocksApproval(t *testing.T) {
 		t.Fatalf("approving after the re-check passed: %v", err)
 	}
 }
+
+// TestRefusalNotice: a refusal's written reasons are due within 3 working
+// days (第21条), recorded once when delivered.
+func TestRefusalNotice(t *testing.T) {
+	now := time.Date(2025, 4, 3, 10, 0, 0, 0, minzheng.China) // Thursday before Qingming
+	c := Case{Program: "dibao", State: Noticed}
+	if _, err := Apply(dibaoFlow, &c, Reject, fields(t, map[string]any{"reason": "收入超过标准"}), ctxFor(t, auth.RoleCountyOfficer, now, false)); err != nil {
+		t.Fatal(err)
+	}
+	if c.StepDeadline.String() != "2025-04-09" {
+		t.Errorf("notice due %s, want 2025-04-09 (3 working days over Qingming)", c.StepDeadline)
+	}
+	if _, err := Apply(dibaoFlow, &c, NotifyRefusal, Input{}, ctxFor(t, auth.RoleTownshipOfficer, now.Add(24*time.Hour), false)); err != nil || c.StepDeadline != 0 || c.State != Rejected {
+		t.Fatalf("delivered: %v %s %s", err, c.StepDeadline, c.State)
+	}
+	if _, err := Apply(dibaoFlow, &c, NotifyRefusal, Input{}, ctxFor(t, auth.RoleTownshipOfficer, now.Add(48*time.Hour), false)); minzheng.ErrorCode(err) != minzheng.CodeConflict {
+		t.Fatalf("delivered twice: %v", err)
+	}
+}

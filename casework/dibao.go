@@ -24,6 +24,9 @@ const (
 	Extend        Action = "extend"
 	Terminate     Action = "terminate"
 	Withdraw      Action = "withdraw"
+	// NotifyRefusal records that the written reasons of a refusal reached
+	// the applicant (第21条: within 3 working days, via the township).
+	NotifyRefusal Action = "notify_refusal"
 )
 
 var (
@@ -69,7 +72,10 @@ var dibaoFlow = &Flow{Program: "dibao", Title: "城乡最低生活保障", Notic
 	{From: []State{Noticed}, Action: Approve, Next: Approved, Title: "审核确认（批准）", Decider: true,
 		Fields: []Field{{Name: "note", Title: "说明", Kind: "text"}}, Cite: "《最低生活保障审核确认办法》第20、21条"},
 	{From: []State{Noticed}, Action: Reject, Next: Rejected, Title: "不予批准", Decider: true,
-		Fields: []Field{text("reason", "不予批准的理由")}, Cite: "《最低生活保障审核确认办法》第21条"},
+		Fields: []Field{text("reason", "不予批准的理由")}, StepWorkdays: 3, StepNote: "3 个工作日内通过乡镇（街道）书面告知理由",
+		Cite: "《最低生活保障审核确认办法》第21条"},
+	{From: []State{Rejected}, Action: NotifyRefusal, Title: "送达不予批准告知书", Roles: townCounty,
+		Fields: []Field{{Name: "note", Title: "送达情况", Kind: "text"}}, Cite: "《最低生活保障审核确认办法》第21条"},
 	{From: running, Action: Extend, Title: "延长办理时限", Roles: county,
 		Fields: []Field{text("reason", "延长的理由")}, Cite: "《最低生活保障审核确认办法》第22条"},
 	{From: running, Action: Terminate, Next: Terminated, Title: "终止审核确认", Roles: townCounty,
@@ -86,6 +92,10 @@ func guard(f *Flow, s *Step, c *Case, in Input, ctx Context, today minzheng.Date
 	switch s.Action {
 	case Suspend, Resume:
 		return suspension(s.Action, c, ctx, today)
+	case NotifyRefusal:
+		if c.StepDeadline == 0 {
+			return &minzheng.Error{Code: minzheng.CodeConflict, Message: "不予批准告知书已送达"}
+		}
 	case Recalculate, StopBenefit, PhaseOut:
 		return reviewGuard(s.Action, c, in, ctx, today)
 	case RecordVerify:

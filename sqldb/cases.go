@@ -508,10 +508,12 @@ func (db *DB) Cases(ctx context.Context, f CaseFilter) ([]CaseRecord, int, error
 		args = append(args, f.Program)
 	}
 	if f.Overdue {
-		// Past its date, or past its hour limit (急难型); a suspended clock
-		// is not overdue.
-		cond += " AND ((deadline IS NOT NULL AND deadline < ?) OR (deadline_at IS NOT NULL AND deadline_at < ?)) AND suspended_on IS NULL AND state NOT IN (" + finalStates + ")"
-		args = append(args, db.today(), At(db.now()))
+		// Past its date, or past its hour limit (急难型), its clock not
+		// suspended; or refused and the written reasons not yet delivered
+		// in their 3 working days.
+		cond += " AND ((((deadline IS NOT NULL AND deadline < ?) OR (deadline_at IS NOT NULL AND deadline_at < ?)) AND suspended_on IS NULL AND state NOT IN (" + finalStates + "))" +
+			" OR (state = 'rejected' AND step_deadline IS NOT NULL AND step_deadline < ?))"
+		args = append(args, db.today(), At(db.now()), db.today())
 	}
 	var total int
 	if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM cases WHERE `+cond, args...).Scan(&total); err != nil {

@@ -300,7 +300,8 @@ func (s *Server) caseView(r *http.Request, c sqldb.CaseRecord) (caseJSON, error)
 		// (suspended or not, extended once) narrow them.
 		v.AllowedActions = []casework.Action{}
 		for _, act := range f.Allowed(c.State, auth.Role(a.Role), settings.Decider()) {
-			if (act == casework.Resume && c.SuspendedOn == 0) || (act == casework.Suspend && c.SuspendedOn != 0) || (act == casework.Extend && c.Extended) {
+			if (act == casework.Resume && c.SuspendedOn == 0) || (act == casework.Suspend && c.SuspendedOn != 0) || (act == casework.Extend && c.Extended) ||
+				(act == casework.NotifyRefusal && c.StepDeadline == 0) {
 				continue
 			}
 			v.AllowedActions = append(v.AllowedActions, act)
