@@ -16,12 +16,12 @@ import (
 func TestMatrix(t *testing.T) {
 	type row map[Permission]bool
 	want := map[Role]row{
-		RoleVillageClerk:    {PermJobRead: true, PermHouseholdRead: true, PermHouseholdWrite: true},
-		RoleTownshipOfficer: {PermJobRead: true, PermIDReveal: true, PermHouseholdRead: true, PermHouseholdWrite: true},
-		RoleCountyOfficer:   {PermJobRead: true, PermIDReveal: true, PermAuditRead: true, PermHouseholdRead: true, PermHouseholdWrite: true, PermParamEdit: true},
-		RoleCityOfficer:     {PermJobRead: true, PermIDReveal: true, PermAuditRead: true, PermHouseholdRead: true, PermParamEdit: true},
-		RoleProvinceOfficer: {PermJobRead: true, PermIDReveal: true, PermAuditRead: true, PermHouseholdRead: true, PermParamEdit: true},
-		RoleAuditor:         {PermJobRead: true, PermIDReveal: true, PermAuditRead: true, PermAuditVerify: true, PermUserRead: true, PermHouseholdRead: true},
+		RoleVillageClerk:    {PermJobRead: true, PermHouseholdRead: true, PermHouseholdWrite: true, PermCaseRead: true, PermCaseAct: true},
+		RoleTownshipOfficer: {PermJobRead: true, PermIDReveal: true, PermHouseholdRead: true, PermHouseholdWrite: true, PermCaseRead: true, PermCaseAct: true},
+		RoleCountyOfficer:   {PermJobRead: true, PermIDReveal: true, PermAuditRead: true, PermHouseholdRead: true, PermHouseholdWrite: true, PermParamEdit: true, PermCaseRead: true, PermCaseAct: true},
+		RoleCityOfficer:     {PermJobRead: true, PermIDReveal: true, PermAuditRead: true, PermHouseholdRead: true, PermParamEdit: true, PermCaseRead: true},
+		RoleProvinceOfficer: {PermJobRead: true, PermIDReveal: true, PermAuditRead: true, PermHouseholdRead: true, PermParamEdit: true, PermCaseRead: true},
+		RoleAuditor:         {PermJobRead: true, PermIDReveal: true, PermAuditRead: true, PermAuditVerify: true, PermUserRead: true, PermHouseholdRead: true, PermCaseRead: true},
 		RoleAdmin:           {PermJobRead: true, PermAuditRead: true, PermAuditVerify: true, PermRegionEdit: true, PermCalendarEdit: true, PermUserRead: true, PermUserManage: true, PermParamEdit: true},
 	}
 	if len(want) != len(Roles) {

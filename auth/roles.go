@@ -81,6 +81,8 @@ const (
 	PermHouseholdRead  Permission = "household.read"   // see households in the registry
 	PermHouseholdWrite Permission = "household.write"  // create and change households, import
 	PermParamEdit      Permission = "param.edit"       // set a standard: add a dated parameter row with its document
+	PermCaseRead       Permission = "case.read"        // see cases, notices in the making, the kin register
+	PermCaseAct        Permission = "case.act"         // record applications and act on cases (the flow's table says which actions)
 )
 
 // permissionInfo names each permission and says whether it changes data;
@@ -100,16 +102,18 @@ var permissionInfo = map[Permission]struct {
 	PermHouseholdRead:  {"查看家庭档案", false},
 	PermHouseholdWrite: {"登记和修改家庭档案", true},
 	PermParamEdit:      {"设定救助标准", true},
+	PermCaseRead:       {"查看案件", false},
+	PermCaseAct:        {"办理案件", true},
 }
 
 // matrix is the permission matrix: who may do what, within their region.
 var matrix = map[Role][]Permission{
-	RoleVillageClerk:    {PermJobRead, PermHouseholdRead, PermHouseholdWrite},
-	RoleTownshipOfficer: {PermJobRead, PermIDReveal, PermHouseholdRead, PermHouseholdWrite},
-	RoleCountyOfficer:   {PermJobRead, PermIDReveal, PermAuditRead, PermHouseholdRead, PermHouseholdWrite, PermParamEdit},
-	RoleCityOfficer:     {PermJobRead, PermIDReveal, PermAuditRead, PermHouseholdRead, PermParamEdit},
-	RoleProvinceOfficer: {PermJobRead, PermIDReveal, PermAuditRead, PermHouseholdRead, PermParamEdit},
-	RoleAuditor:         {PermJobRead, PermIDReveal, PermAuditRead, PermAuditVerify, PermUserRead, PermHouseholdRead},
+	RoleVillageClerk:    {PermJobRead, PermHouseholdRead, PermHouseholdWrite, PermCaseRead, PermCaseAct},
+	RoleTownshipOfficer: {PermJobRead, PermIDReveal, PermHouseholdRead, PermHouseholdWrite, PermCaseRead, PermCaseAct},
+	RoleCountyOfficer:   {PermJobRead, PermIDReveal, PermAuditRead, PermHouseholdRead, PermHouseholdWrite, PermParamEdit, PermCaseRead, PermCaseAct},
+	RoleCityOfficer:     {PermJobRead, PermIDReveal, PermAuditRead, PermHouseholdRead, PermParamEdit, PermCaseRead},
+	RoleProvinceOfficer: {PermJobRead, PermIDReveal, PermAuditRead, PermHouseholdRead, PermParamEdit, PermCaseRead},
+	RoleAuditor:         {PermJobRead, PermIDReveal, PermAuditRead, PermAuditVerify, PermUserRead, PermHouseholdRead, PermCaseRead},
 	// The administrator runs the system and sees no one's personal data; a
 	// national administrator also keeps the national default standards.
 	RoleAdmin: {PermJobRead, PermAuditRead, PermAuditVerify, PermRegionEdit, PermCalendarEdit, PermUserRead, PermUserManage, PermParamEdit},
@@ -118,7 +122,7 @@ var matrix = map[Role][]Permission{
 // Permissions lists every permission, for the matrix page and its test.
 func Permissions() []Permission {
 	return []Permission{PermRegionEdit, PermCalendarEdit, PermUserRead, PermUserManage, PermAuditRead, PermAuditVerify,
-		PermJobRead, PermIDReveal, PermHouseholdRead, PermHouseholdWrite, PermParamEdit}
+		PermJobRead, PermIDReveal, PermHouseholdRead, PermHouseholdWrite, PermParamEdit, PermCaseRead, PermCaseAct}
 }
 
 // Chinese is the permission's name on screen.

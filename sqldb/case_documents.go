@@ -36,7 +36,7 @@ func (db *DB) AddCaseDocument(ctx context.Context, doc CaseDocument) (CaseDocume
 	if err != nil {
 		return doc, err
 	}
-	a, err := requireHouseholds(ctx, auth.PermHouseholdWrite)
+	a, err := requireHouseholds(ctx, auth.PermCaseAct)
 	if err != nil {
 		return doc, err
 	}

@@ -88,7 +88,7 @@ func flowOf(c *CaseRecord) (*casework.Flow, error) {
 // CreateCase records an application (state applied) for a household in the
 // actor's region. Acceptance is the first action, and starts the clock.
 func (db *DB) CreateCase(ctx context.Context, in NewCase) (CaseRecord, error) {
-	a, err := requireHouseholds(ctx, auth.PermHouseholdWrite)
+	a, err := requireHouseholds(ctx, auth.PermCaseAct)
 	if err != nil {
 		return CaseRecord{}, err
 	}
@@ -221,7 +221,7 @@ func joinCodes(list []string) string {
 
 // Case reads a case in the actor's region, with its history.
 func (db *DB) Case(ctx context.Context, id int64) (CaseRecord, error) {
-	if _, err := requireHouseholds(ctx, auth.PermHouseholdRead); err != nil {
+	if _, err := requireHouseholds(ctx, auth.PermCaseRead); err != nil {
 		return CaseRecord{}, err
 	}
 	c, err := scanCase(db.QueryRow(ctx, `SELECT `+caseColumns+` FROM cases WHERE id = ?`, id))
@@ -270,7 +270,7 @@ var decides = map[casework.Action]bool{casework.Approve: true, casework.Reject: 
 // idempotency key, a repeat of the same request returns the first answer
 // and changes nothing.
 func (db *DB) Act(ctx context.Context, id int64, action casework.Action, in casework.Input, key string, cal *calendar.Calendar) (CaseRecord, error) {
-	a, err := requireHouseholds(ctx, auth.PermHouseholdRead)
+	a, err := requireHouseholds(ctx, auth.PermCaseAct)
 	if err != nil {
 		return CaseRecord{}, err
 	}
@@ -490,7 +490,7 @@ type CaseFilter struct {
 // Cases lists the cases in the filter's region (narrowed to the actor's),
 // by deadline, soonest first.
 func (db *DB) Cases(ctx context.Context, f CaseFilter) ([]CaseRecord, int, error) {
-	a, err := requireHouseholds(ctx, auth.PermHouseholdRead)
+	a, err := requireHouseholds(ctx, auth.PermCaseRead)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -692,7 +692,7 @@ func (db *DB) Replay(ctx context.Context, id int64) (stored, replayed policy.Dec
 // actor's) that reached the county's review in [from, to], how many the
 // county checked at random: 《特困人员认定办法》第16条 asks for at least 30%.
 func (db *DB) SpotChecks(ctx context.Context, scope region.Code, from, to minzheng.Date) (reviewed, checked int, err error) {
-	a, err := requireHouseholds(ctx, auth.PermHouseholdRead)
+	a, err := requireHouseholds(ctx, auth.PermCaseRead)
 	if err != nil {
 		return 0, 0, err
 	}

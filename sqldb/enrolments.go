@@ -197,7 +197,7 @@ func (tx *Tx) insertEnrolment(ctx context.Context, db *DB, e Enrolment, d *polic
 
 // Enrolments lists a household's enrolments (in the actor's region).
 func (db *DB) Enrolments(ctx context.Context, householdID int64) ([]Enrolment, error) {
-	if _, err := requireHouseholds(ctx, auth.PermHouseholdRead); err != nil {
+	if _, err := requireHouseholds(ctx, auth.PermCaseRead); err != nil {
 		return nil, err
 	}
 	if _, err := db.householdScope(ctx, householdID, "查看辖区外家庭的待遇："); err != nil {
@@ -291,7 +291,7 @@ func (tx *Tx) applyReview(ctx context.Context, db *DB, c *CaseRecord, ev casewor
 // periodic review is due by day (第31条) and has none open; it answers how
 // many it opened.
 func (db *DB) OpenDueReviews(ctx context.Context, scope region.Code, day minzheng.Date) (int, error) {
-	a, err := requireHouseholds(ctx, auth.PermHouseholdWrite)
+	a, err := requireHouseholds(ctx, auth.PermCaseAct)
 	if err != nil {
 		return 0, err
 	}

@@ -38,7 +38,7 @@ var KinStaffRoles = map[string]string{"assistance_staff": "社会救助经办人
 
 // AddKin registers a relative, for a county officer within the region.
 func (db *DB) AddKin(ctx context.Context, k KinEntry) (KinEntry, error) {
-	a, err := requireHouseholds(ctx, auth.PermHouseholdWrite)
+	a, err := requireHouseholds(ctx, auth.PermCaseAct)
 	if err != nil {
 		return k, err
 	}
@@ -92,7 +92,7 @@ func (db *DB) AddKin(ctx context.Context, k KinEntry) (KinEntry, error) {
 
 // EndKin ends an entry from a day.
 func (db *DB) EndKin(ctx context.Context, id int64, on minzheng.Date) (KinEntry, error) {
-	a, err := requireHouseholds(ctx, auth.PermHouseholdWrite)
+	a, err := requireHouseholds(ctx, auth.PermCaseAct)
 	if err != nil {
 		return KinEntry{}, err
 	}
@@ -148,7 +148,7 @@ func (db *DB) kin(ctx context.Context, id int64) (KinEntry, error) {
 // KinList lists the entries of a region (narrowed to the actor's); with
 // current, only those in force today.
 func (db *DB) KinList(ctx context.Context, scope region.Code, current bool) ([]KinEntry, error) {
-	a, err := requireHouseholds(ctx, auth.PermHouseholdRead)
+	a, err := requireHouseholds(ctx, auth.PermCaseRead)
 	if err != nil {
 		return nil, err
 	}
