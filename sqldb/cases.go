@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"minzheng"
@@ -93,7 +94,7 @@ func (db *DB) CreateCase(ctx context.Context, in NewCase) (CaseRecord, error) {
 		return CaseRecord{}, err
 	}
 	if _, ok := casework.FlowOf(in.Program); !ok {
-		return CaseRecord{}, minzheng.Invalid("program", "救助项目“%s”没有办理流程，可选：%s", in.Program, joinCodes(casework.Programs()))
+		return CaseRecord{}, minzheng.Invalid("program", "救助项目“%s”没有办理流程，可选：%s", in.Program, strings.Join(casework.Programs(), "、"))
 	}
 	if in.HouseholdID <= 0 {
 		return CaseRecord{}, minzheng.Invalid("household_id", "请填写申请家庭的户号")
@@ -206,17 +207,6 @@ func (db *DB) CreateCase(ctx context.Context, in NewCase) (CaseRecord, error) {
 	}
 	c.History = []casework.Event{}
 	return c, nil
-}
-
-func joinCodes(list []string) string {
-	out := ""
-	for i, s := range list {
-		if i > 0 {
-			out += "、"
-		}
-		out += s
-	}
-	return out
 }
 
 // Case reads a case in the actor's region, with its history.
