@@ -102,11 +102,7 @@ func (s *Server) apiDocuments(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	items := make([]any, len(docs))
-	for i := range docs {
-		items[i] = docs[i]
-	}
-	return listJSON{Items: items, Total: len(items)}, nil
+	return listJSON{Items: docs, Total: len(docs)}, nil
 }
 
 // serveDocument answers one document's file, audited.

@@ -127,11 +127,10 @@ func (s *Server) apiKinList(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	items := make([]any, len(list))
-	for i, k := range list {
-		items[i] = kinView(r, k)
+	for i := range list {
+		list[i] = kinView(r, list[i])
 	}
-	return listJSON{Items: items, Total: len(items)}, nil
+	return listJSON{Items: list, Total: len(list)}, nil
 }
 
 func (s *Server) apiAddKin(r *http.Request) (any, error) {
@@ -182,11 +181,7 @@ func (s *Server) apiEnrolments(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	items := make([]any, len(list))
-	for i := range list {
-		items[i] = list[i]
-	}
-	return listJSON{Items: items, Total: len(items)}, nil
+	return listJSON{Items: list, Total: len(list)}, nil
 }
 
 func (s *Server) apiOpenReviews(r *http.Request) (any, error) {
