@@ -54,9 +54,12 @@ type DB struct {
 
 	rebound sync.Map // query text → text with $n placeholders (PostgreSQL)
 	params  paramCache
-	// writers bounds the write transactions open at once on PostgreSQL:
-	// they all wait on the audit chain's head, and waiting in Go, in order,
-	// is cheaper than waiting in PostgreSQL's lock manager.
+	// writers bounds the write transactions open at once and queues the
+	// rest in arrival order (a channel's blocked senders are served first
+	// come, first served). database/sql hands a freed connection to a
+	// random waiter, which under load gives some writers many turns of
+	// waiting; on PostgreSQL they would all wait on the audit chain's head
+	// anyway, and waiting in Go is cheaper than in its lock manager.
 	writers chan struct{}
 }
 
@@ -91,6 +94,7 @@ func Open(ctx context.Context, u string, clock minzheng.Clock) (*DB, error) {
 			return nil, fmt.Errorf("无法打开数据库 %s：%w", db.display, err)
 		}
 		w.SetMaxOpenConns(1)
+		db.writers = make(chan struct{}, 1)
 		w.SetMaxIdleConns(1)
 		w.SetConnMaxIdleTime(0)
 		db.write = w
@@ -256,10 +260,16 @@ type Tx struct {
 // prepared returns q prepared in the transaction, preparing it the first
 // time: a bulk import runs the same few statements millions of times, and
 // parsing each once instead of every time more than halves its cost. ok is
-// false for a transaction begun by hand on a connection, which has no cache.
+// false for a transaction begun by hand on a connection, which has no cache,
+// and on PostgreSQL, where pgx already keeps each connection's statements
+// prepared: preparing again would cost two more round trips per statement
+// (prepare, and deallocate at the end), most of a short transaction's time.
 func (tx *Tx) prepared(ctx context.Context, q string) (st *sql.Stmt, ok bool, err error) {
 	if st, ok := tx.stmts[q]; ok {
 		return st, true, nil
+	}
+	if tx.db.dialect == Postgres {
+		return nil, false, nil
 	}
 	stx, ok := tx.tx.(*sql.Tx)
 	if !ok {
