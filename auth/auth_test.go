@@ -16,12 +16,13 @@ import (
 func TestMatrix(t *testing.T) {
 	type row map[Permission]bool
 	want := map[Role]row{
-		RoleVillageClerk:    {PermJobRead: true, PermHouseholdRead: true, PermHouseholdWrite: true, PermCaseRead: true, PermCaseAct: true},
-		RoleTownshipOfficer: {PermJobRead: true, PermIDReveal: true, PermHouseholdRead: true, PermHouseholdWrite: true, PermCaseRead: true, PermCaseAct: true},
-		RoleCountyOfficer:   {PermJobRead: true, PermIDReveal: true, PermAuditRead: true, PermHouseholdRead: true, PermHouseholdWrite: true, PermParamEdit: true, PermCaseRead: true, PermCaseAct: true},
-		RoleCityOfficer:     {PermJobRead: true, PermIDReveal: true, PermAuditRead: true, PermHouseholdRead: true, PermParamEdit: true, PermCaseRead: true},
-		RoleProvinceOfficer: {PermJobRead: true, PermIDReveal: true, PermAuditRead: true, PermHouseholdRead: true, PermParamEdit: true, PermCaseRead: true},
-		RoleAuditor:         {PermJobRead: true, PermIDReveal: true, PermAuditRead: true, PermAuditVerify: true, PermUserRead: true, PermHouseholdRead: true, PermCaseRead: true},
+		RoleVillageClerk:    {PermJobRead: true, PermHouseholdRead: true, PermHouseholdWrite: true, PermCaseRead: true, PermCaseAct: true, PermReportRead: true},
+		RoleTownshipOfficer: {PermJobRead: true, PermIDReveal: true, PermHouseholdRead: true, PermHouseholdWrite: true, PermCaseRead: true, PermCaseAct: true, PermPaymentRead: true, PermReportRead: true},
+		RoleCountyOfficer: {PermJobRead: true, PermIDReveal: true, PermAuditRead: true, PermHouseholdRead: true, PermHouseholdWrite: true, PermParamEdit: true, PermCaseRead: true, PermCaseAct: true,
+			PermPaymentRead: true, PermPaymentRun: true, PermReportRead: true},
+		RoleCityOfficer:     {PermJobRead: true, PermIDReveal: true, PermAuditRead: true, PermHouseholdRead: true, PermParamEdit: true, PermCaseRead: true, PermPaymentRead: true, PermReportRead: true},
+		RoleProvinceOfficer: {PermJobRead: true, PermIDReveal: true, PermAuditRead: true, PermHouseholdRead: true, PermParamEdit: true, PermCaseRead: true, PermPaymentRead: true, PermReportRead: true},
+		RoleAuditor:         {PermJobRead: true, PermIDReveal: true, PermAuditRead: true, PermAuditVerify: true, PermUserRead: true, PermHouseholdRead: true, PermCaseRead: true, PermPaymentRead: true, PermReportRead: true},
 		RoleAdmin:           {PermJobRead: true, PermAuditRead: true, PermAuditVerify: true, PermRegionEdit: true, PermCalendarEdit: true, PermUserRead: true, PermUserManage: true, PermParamEdit: true},
 	}
 	if len(want) != len(Roles) {

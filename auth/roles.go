@@ -83,6 +83,9 @@ const (
 	PermParamEdit      Permission = "param.edit"       // set a standard: add a dated parameter row with its document
 	PermCaseRead       Permission = "case.read"        // see cases, notices in the making, the kin register
 	PermCaseAct        Permission = "case.act"         // record applications and act on cases (the flow's table says which actions)
+	PermPaymentRead    Permission = "payment.read"     // see payrolls, payments, ledgers, recoveries and card custody
+	PermPaymentRun     Permission = "payment.run"      // generate, approve (not one's own), export and reconcile payrolls; holds, recoveries, card custody
+	PermReportRead     Permission = "report.read"      // read the statistics reports of the region
 )
 
 // permissionInfo names each permission and says whether it changes data;
@@ -104,16 +107,22 @@ var permissionInfo = map[Permission]struct {
 	PermParamEdit:      {"设定救助标准", true},
 	PermCaseRead:       {"查看案件", false},
 	PermCaseAct:        {"办理案件", true},
+	PermPaymentRead:    {"查看资金发放", false},
+	PermPaymentRun:     {"办理资金发放", true},
+	PermReportRead:     {"查看统计报表", false},
 }
 
 // matrix is the permission matrix: who may do what, within their region.
 var matrix = map[Role][]Permission{
-	RoleVillageClerk:    {PermJobRead, PermHouseholdRead, PermHouseholdWrite, PermCaseRead, PermCaseAct},
-	RoleTownshipOfficer: {PermJobRead, PermIDReveal, PermHouseholdRead, PermHouseholdWrite, PermCaseRead, PermCaseAct},
-	RoleCountyOfficer:   {PermJobRead, PermIDReveal, PermAuditRead, PermHouseholdRead, PermHouseholdWrite, PermParamEdit, PermCaseRead, PermCaseAct},
-	RoleCityOfficer:     {PermJobRead, PermIDReveal, PermAuditRead, PermHouseholdRead, PermParamEdit, PermCaseRead},
-	RoleProvinceOfficer: {PermJobRead, PermIDReveal, PermAuditRead, PermHouseholdRead, PermParamEdit, PermCaseRead},
-	RoleAuditor:         {PermJobRead, PermIDReveal, PermAuditRead, PermAuditVerify, PermUserRead, PermHouseholdRead, PermCaseRead},
+	RoleVillageClerk:    {PermJobRead, PermHouseholdRead, PermHouseholdWrite, PermCaseRead, PermCaseAct, PermReportRead},
+	RoleTownshipOfficer: {PermJobRead, PermIDReveal, PermHouseholdRead, PermHouseholdWrite, PermCaseRead, PermCaseAct, PermPaymentRead, PermReportRead},
+	// The county pays (《低保办法》第25条): its officers generate and
+	// approve payrolls, each approving only what another generated.
+	RoleCountyOfficer: {PermJobRead, PermIDReveal, PermAuditRead, PermHouseholdRead, PermHouseholdWrite, PermParamEdit, PermCaseRead, PermCaseAct,
+		PermPaymentRead, PermPaymentRun, PermReportRead},
+	RoleCityOfficer:     {PermJobRead, PermIDReveal, PermAuditRead, PermHouseholdRead, PermParamEdit, PermCaseRead, PermPaymentRead, PermReportRead},
+	RoleProvinceOfficer: {PermJobRead, PermIDReveal, PermAuditRead, PermHouseholdRead, PermParamEdit, PermCaseRead, PermPaymentRead, PermReportRead},
+	RoleAuditor:         {PermJobRead, PermIDReveal, PermAuditRead, PermAuditVerify, PermUserRead, PermHouseholdRead, PermCaseRead, PermPaymentRead, PermReportRead},
 	// The administrator runs the system and sees no one's personal data; a
 	// national administrator also keeps the national default standards.
 	RoleAdmin: {PermJobRead, PermAuditRead, PermAuditVerify, PermRegionEdit, PermCalendarEdit, PermUserRead, PermUserManage, PermParamEdit},
@@ -122,7 +131,8 @@ var matrix = map[Role][]Permission{
 // Permissions lists every permission, for the matrix page and its test.
 func Permissions() []Permission {
 	return []Permission{PermRegionEdit, PermCalendarEdit, PermUserRead, PermUserManage, PermAuditRead, PermAuditVerify,
-		PermJobRead, PermIDReveal, PermHouseholdRead, PermHouseholdWrite, PermParamEdit, PermCaseRead, PermCaseAct}
+		PermJobRead, PermIDReveal, PermHouseholdRead, PermHouseholdWrite, PermParamEdit, PermCaseRead, PermCaseAct,
+		PermPaymentRead, PermPaymentRun, PermReportRead}
 }
 
 // Chinese is the permission's name on screen.

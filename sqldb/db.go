@@ -377,6 +377,15 @@ func (i Instant) Value() (driver.Value, error) {
 	return i.UTC().Format("2006-01-02T15:04:05.000000Z"), nil
 }
 
+// Ptr is the instant, or nil for the zero time (a NULL column).
+func (i Instant) Ptr() *time.Time {
+	if i.IsZero() {
+		return nil
+	}
+	t := i.Time
+	return &t
+}
+
 // Scan reads an instant written by Value.
 func (i *Instant) Scan(src any) error {
 	switch v := src.(type) {

@@ -44,6 +44,22 @@ type Enrolment struct {
 	NextReview  minzheng.Date  `json:"next_review"`
 	Status      string         `json:"status"`
 	Granted     string         `json:"granted"` // decision or auto_grant
+	Persons     int            `json:"persons"` // persons the payment covers
+}
+
+// personsCovered is how many persons an enrolment's payment covers: one
+// for a person's benefit; those covered alone under 单人保 (《低保办法》
+// 第8条); otherwise the household's members.
+func personsCovered(subject string, d *policy.Decision, h *registry.Household) int {
+	switch {
+	case subject != "":
+		return 1
+	case d != nil && d.SinglePerson && len(d.Covered) > 0:
+		return len(d.Covered)
+	case h != nil && len(h.Members) > 0:
+		return len(h.Members)
+	}
+	return 0
 }
 
 // nextReview is the periodic review of 《低保办法》第31条: every six months
@@ -80,7 +96,8 @@ func (tx *Tx) enrol(ctx context.Context, db *DB, c *CaseRecord, h *registry.Hous
 	review := nextReview(h, day)
 	caseID := c.ID
 	id, err := tx.insertEnrolment(ctx, db, Enrolment{CaseID: &caseID, Program: c.Program, HouseholdID: c.HouseholdID, Subject: c.Subject,
-		Region: c.Region, AmountFen: d.AmountFen, Period: d.Period, FirstMonth: first, NextReview: review, Granted: "decision"}, d, actor)
+		Region: c.Region, AmountFen: d.AmountFen, Period: d.Period, FirstMonth: first, NextReview: review, Granted: "decision",
+		Persons: personsCovered(c.Subject, d, h)}, d, actor)
 	if err != nil {
 		return nil, err
 	}
@@ -130,7 +147,8 @@ func (tx *Tx) enrol(ctx context.Context, db *DB, c *CaseRecord, h *registry.Hous
 			if auto.Has(prog) {
 				// A programme on both lists is granted without application.
 				if _, err := tx.insertEnrolment(ctx, db, Enrolment{Program: prog, HouseholdID: c.HouseholdID, Subject: subject, Region: c.Region,
-					AmountFen: dec.AmountFen, AmountKWh: kwh(dec), Period: dec.Period, FirstMonth: first, NextReview: review, Granted: "auto_grant"}, &dec, actor); err != nil {
+					AmountFen: dec.AmountFen, AmountKWh: kwh(dec), Period: dec.Period, FirstMonth: first, NextReview: review, Granted: "auto_grant",
+					Persons: personsCovered(subject, &dec, h)}, &dec, actor); err != nil {
 					return nil, err
 				}
 				granted = append(granted, prog)
@@ -177,10 +195,17 @@ func (tx *Tx) insertEnrolment(ctx context.Context, db *DB, e Enrolment, d *polic
 		caseID = *e.CaseID
 	}
 	var id int64
+	// A one-off benefit (临时救助) is paid once, for its first month: its
+	// row is 'once' and stops the month after, so that a household may
+	// receive it again for another emergency.
+	status, stop := "active", any(minzheng.SQLNull)
+	if e.Period == "once" {
+		status, stop = "once", e.FirstMonth+1
+	}
 	if err := tx.QueryRow(ctx, `INSERT INTO enrolments (case_id, program, household_id, subject, region_code, amount_fen, amount_kwh, period,
-		first_month, next_review, status, granted, decision, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?) RETURNING id`,
-		caseID, e.Program, e.HouseholdID, e.Subject, e.Region, e.AmountFen, e.AmountKWh, e.Period, e.FirstMonth, e.NextReview, e.Granted,
-		string(b), At(db.now()), actor.Username).Scan(&id); err != nil {
+		first_month, next_review, status, stopped_from, granted, decision, persons, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		caseID, e.Program, e.HouseholdID, e.Subject, e.Region, e.AmountFen, e.AmountKWh, e.Period, e.FirstMonth, e.NextReview, status, stop, e.Granted,
+		string(b), e.Persons, At(db.now()), actor.Username).Scan(&id); err != nil {
 		return 0, err
 	}
 	action, what := "enrolment.create", "纳入"
@@ -255,7 +280,8 @@ func (tx *Tx) applyReview(ctx context.Context, db *DB, c *CaseRecord, ev casewor
 		}
 		caseID := c.ID
 		nid, err := tx.insertEnrolment(ctx, db, Enrolment{CaseID: &caseID, Program: c.Program, HouseholdID: c.HouseholdID, Subject: c.Subject,
-			Region: c.Region, AmountFen: c.Decision.AmountFen, Period: c.Decision.Period, FirstMonth: next, NextReview: review, Granted: "review"}, c.Decision, actor)
+			Region: c.Region, AmountFen: c.Decision.AmountFen, Period: c.Decision.Period, FirstMonth: next, NextReview: review, Granted: "review",
+			Persons: personsCovered(c.Subject, c.Decision, h)}, c.Decision, actor)
 		if err != nil {
 			return nil, err
 		}
@@ -278,7 +304,7 @@ func (tx *Tx) applyReview(ctx context.Context, db *DB, c *CaseRecord, ev casewor
 	case casework.PhaseOut:
 		n, _ := strconv.Atoi(ev.Fields.Text("months"))
 		end := next + minzheng.Month(n)
-		if _, err := tx.Exec(ctx, `UPDATE enrolments SET status = 'phasing_out', stopped_from = ? WHERE id = ?`, end, id); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE enrolments SET status = 'phasing_out', stopped_from = ?, phase_out_from = ? WHERE id = ?`, end, next, id); err != nil {
 			return nil, err
 		}
 		done["stopped_from"] = end.String()

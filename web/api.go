@@ -23,6 +23,13 @@ import (
 // apiRoute is one operation of the JSON API. The routes are a table so that
 // the mux and the OpenAPI document are made from the same list and cannot
 // drift apart.
+// withStatus is an answer with another status than its route's: 201 for a
+// thing made now, 200 for the same thing asked for again.
+type withStatus struct {
+	status int
+	body   any
+}
+
 type apiRoute struct {
 	Method   string
 	Path     string // under /api/v1, with {name} path parameters
@@ -94,6 +101,7 @@ func (s *Server) routeAPI() {
 	s.api = append(s.api, s.paramRoutes()...)
 	s.api = append(s.api, s.policyRoutes()...)
 	s.api = append(s.api, s.caseRoutes()...)
+	s.api = append(s.api, s.paymentRoutes()...)
 	for _, rt := range s.api {
 		rt := rt
 		s.mux.HandleFunc(rt.Method+" "+apiPrefix+rt.Path, func(w http.ResponseWriter, r *http.Request) {
@@ -123,6 +131,9 @@ func (s *Server) routeAPI() {
 			status := rt.Status
 			if status == 0 {
 				status = http.StatusOK
+			}
+			if ws, ok := v.(withStatus); ok {
+				status, v = ws.status, ws.body
 			}
 			if status == http.StatusNoContent {
 				w.WriteHeader(status)

@@ -86,7 +86,7 @@ func TestLogin(t *testing.T) {
 			if _, has := me["password_hash"]; has {
 				t.Errorf("me shows the password hash")
 			}
-			sameJSON(t, me["permissions"], `["job.read","id_number.reveal","household.read","household.write","case.read","case.act"]`)
+			sameJSON(t, me["permissions"], `["job.read","id_number.reveal","household.read","household.write","case.read","case.act","payment.read","report.read"]`)
 
 			// A bad token, none after "Bearer", another scheme, or the token
 			// without "Bearer " are all refused.

@@ -1,0 +1,160 @@
+-- Money (资金发放): a payroll is one county's month of one programme; its
+-- lines are the payments. A line is `draft` until the payroll is approved,
+-- then `due` until the bank's return says `paid` or `failed`. The unique
+-- index payments_once is the rule that an enrolment is paid at most once
+-- per benefit month across all payrolls, back pay included: it covers the
+-- lines of approved payrolls that the bank has not returned as failed, so a
+-- second approval of the same month cannot commit, whatever the code does.
+
+CREATE TABLE payrolls (
+    id            INTEGER PRIMARY KEY,
+    region_code   TEXT    NOT NULL,
+    month         TEXT    NOT NULL,
+    program       TEXT    NOT NULL,
+    state         TEXT    NOT NULL DEFAULT 'draft',
+    lines         INTEGER NOT NULL DEFAULT 0,
+    persons       INTEGER NOT NULL DEFAULT 0,
+    households    INTEGER NOT NULL DEFAULT 0,
+    amount_fen    BIGINT  NOT NULL DEFAULT 0,
+    lines_hash    TEXT    NOT NULL DEFAULT '',
+    generated_at  TEXT    NOT NULL,
+    generated_by  TEXT    NOT NULL,
+    generator_id  INTEGER NOT NULL DEFAULT 0,
+    approved_at   TEXT,
+    approved_by   TEXT,
+    exported_at   TEXT,
+    reconciled_at TEXT,
+    UNIQUE (region_code, month, program)
+);
+
+CREATE TABLE payments (
+    id            INTEGER PRIMARY KEY,
+    payroll_id    INTEGER REFERENCES payrolls (id),
+    enrolment_id  INTEGER REFERENCES enrolments (id),
+    case_id       INTEGER REFERENCES cases (id),
+    household_id  INTEGER NOT NULL,
+    subject       TEXT    NOT NULL DEFAULT '',
+    region_code   TEXT    NOT NULL,
+    program       TEXT    NOT NULL,
+    pay_month     TEXT    NOT NULL,
+    benefit_month TEXT    NOT NULL,
+    kind          TEXT    NOT NULL,
+    amount_fen    BIGINT  NOT NULL,
+    persons       INTEGER NOT NULL DEFAULT 1,
+    payee         TEXT    NOT NULL DEFAULT '',
+    bank_name     TEXT    NOT NULL DEFAULT '',
+    bank_account  TEXT    NOT NULL DEFAULT '',
+    retry_of      INTEGER REFERENCES payments (id),
+    status        TEXT    NOT NULL DEFAULT 'draft',
+    bank_reason   TEXT    NOT NULL DEFAULT '',
+    recovery_id   INTEGER
+);
+CREATE UNIQUE INDEX payments_once ON payments (enrolment_id, benefit_month) WHERE status IN ('due', 'paid');
+CREATE UNIQUE INDEX payments_retried ON payments (retry_of) WHERE retry_of IS NOT NULL;
+CREATE INDEX payments_payroll ON payments (payroll_id, id);
+CREATE INDEX payments_enrolment ON payments (enrolment_id, benefit_month);
+CREATE INDEX payments_case ON payments (case_id);
+-- Reports read this index alone: programme and month first, then the region.
+CREATE INDEX payments_report ON payments (program, pay_month, region_code, status, household_id, subject, persons, amount_fen);
+
+-- 暂停发放: months an enrolment is not paid while something is settled.
+-- Released with back pay, the held months are paid after all; released
+-- without, they are not.
+CREATE TABLE payment_holds (
+    id           INTEGER PRIMARY KEY,
+    enrolment_id INTEGER NOT NULL REFERENCES enrolments (id),
+    from_month   TEXT    NOT NULL,
+    to_month     TEXT,
+    reason       TEXT    NOT NULL,
+    back_pay     BOOLEAN NOT NULL DEFAULT FALSE,
+    created_at   TEXT    NOT NULL,
+    created_by   TEXT    NOT NULL,
+    released_at  TEXT,
+    released_by  TEXT
+);
+CREATE INDEX payment_holds_enrolment ON payment_holds (enrolment_id);
+
+-- A bank's file layout: the columns of the export, in order.
+CREATE TABLE bank_templates (
+    id          INTEGER PRIMARY KEY,
+    bank_name   TEXT    NOT NULL UNIQUE,
+    columns     TEXT    NOT NULL,
+    updated_at  TEXT    NOT NULL,
+    updated_by  TEXT    NOT NULL
+);
+
+-- A bank's return file, kept by its content hash: the same file twice is
+-- recognised and changes nothing.
+CREATE TABLE bank_returns (
+    id          INTEGER PRIMARY KEY,
+    payroll_id  INTEGER NOT NULL REFERENCES payrolls (id),
+    sha256      TEXT    NOT NULL,
+    filename    TEXT    NOT NULL,
+    rows        INTEGER NOT NULL,
+    paid        INTEGER NOT NULL,
+    failed      INTEGER NOT NULL,
+    paid_fen    BIGINT  NOT NULL,
+    failed_fen  BIGINT  NOT NULL,
+    problems    TEXT    NOT NULL,
+    imported_at TEXT    NOT NULL,
+    imported_by TEXT    NOT NULL,
+    UNIQUE (payroll_id, sha256)
+);
+
+-- 追缴: money paid that was not owed — months after a death, or found
+-- undue by a review (with the fine of 《暂行办法》第68条 where fraud is
+-- decided). Its entries are the repayments and waivers.
+CREATE TABLE recoveries (
+    id           INTEGER PRIMARY KEY,
+    enrolment_id INTEGER NOT NULL REFERENCES enrolments (id),
+    household_id INTEGER NOT NULL,
+    region_code  TEXT    NOT NULL,
+    reason       TEXT    NOT NULL,
+    note         TEXT    NOT NULL DEFAULT '',
+    case_id      INTEGER REFERENCES cases (id),
+    amount_fen   BIGINT  NOT NULL,
+    fine_fen     BIGINT  NOT NULL DEFAULT 0,
+    status       TEXT    NOT NULL DEFAULT 'open',
+    opened_at    TEXT    NOT NULL,
+    opened_by    TEXT    NOT NULL
+);
+CREATE INDEX recoveries_enrolment ON recoveries (enrolment_id);
+CREATE INDEX recoveries_region ON recoveries (region_code, status);
+
+CREATE TABLE recovery_entries (
+    id          INTEGER PRIMARY KEY,
+    recovery_id INTEGER NOT NULL REFERENCES recoveries (id),
+    kind        TEXT    NOT NULL,
+    amount_fen  BIGINT  NOT NULL,
+    on_day      TEXT    NOT NULL,
+    note        TEXT    NOT NULL DEFAULT '',
+    created_at  TEXT    NOT NULL,
+    created_by  TEXT    NOT NULL
+);
+CREATE INDEX recovery_entries_recovery ON recovery_entries (recovery_id);
+
+-- 卡折代管 (《低保办法》第26条): who holds a recipient's card or passbook;
+-- staff or a village committee holding one need a signed agreement on file.
+CREATE TABLE card_custody (
+    id           INTEGER PRIMARY KEY,
+    household_id INTEGER NOT NULL REFERENCES households (id),
+    region_code  TEXT    NOT NULL,
+    holder_kind  TEXT    NOT NULL,
+    holder_name  TEXT    NOT NULL,
+    reason       TEXT    NOT NULL DEFAULT '',
+    agreement    TEXT    NOT NULL DEFAULT '',
+    agreement_on TEXT,
+    valid_from   TEXT    NOT NULL,
+    valid_to     TEXT,
+    created_at   TEXT    NOT NULL,
+    created_by   TEXT    NOT NULL
+);
+CREATE INDEX card_custody_household ON card_custody (household_id);
+CREATE INDEX card_custody_region ON card_custody (region_code);
+
+-- When a phase-out (渐退) began, for the payroll's "渐退第 k/n 月".
+ALTER TABLE enrolments ADD COLUMN phase_out_from TEXT;
+-- The persons an enrolment's payment covers (the household's members, or
+-- those covered alone under 单人保, or 1 for a person's benefit); 0 for
+-- rows made before this column, read as the household's members.
+ALTER TABLE enrolments ADD COLUMN persons INTEGER NOT NULL DEFAULT 0;

@@ -1,0 +1,144 @@
+package web
+
+import (
+	"net/http"
+
+	"minzheng"
+	"minzheng/region"
+	"minzheng/sqldb"
+)
+
+// paymentRoutes are the money operations (资金发放).
+func (s *Server) paymentRoutes() []apiRoute {
+	tag := "资金发放"
+	return []apiRoute{
+		{Method: "POST", Path: "/payrolls", Summary: "生成（或重新生成）一个县、一个月份、一个项目的发放名册；同一县、月份和项目只有一份，再次提交返回同一份", Tag: tag,
+			Body: "NewPayroll", Response: "Payroll", Status: http.StatusCreated, handle: s.apiGeneratePayroll},
+		{Method: "GET", Path: "/payrolls", Summary: "发放名册列表（本辖区）", Tag: tag,
+			Query: []apiParam{{"region", "string", "区划代码", false}, {"program", "string", "项目", false}, {"month", "string", "月份 YYYY-MM", false},
+				{"state", "string", "draft、approved、exported、reconciled", false}}, Response: "PayrollList", handle: s.apiPayrolls},
+		{Method: "GET", Path: "/payrolls/{id}", Summary: "一份发放名册及其控制总数", Tag: tag, Response: "Payroll", handle: s.apiPayroll},
+		{Method: "GET", Path: "/payrolls/{id}/lines", Summary: "发放名册的明细（账号、身份证号脱敏）", Tag: tag,
+			Query: append([]apiParam{{"status", "string", "draft、due、paid、failed", false}}, pageParams...), Response: "PaymentList", handle: s.apiPayrollLines},
+		{Method: "GET", Path: "/payrolls/{id}/diff", Summary: "与上月名册相比：新增、停发、金额变动、补发和重发", Tag: tag, Response: "PayrollDiff", handle: s.apiPayrollDiff},
+		{Method: "POST", Path: "/payrolls/{id}/approve", Summary: "审核发放名册（生成人不能审核自己生成的名册）；审核后冻结", Tag: tag, Response: "Payroll", handle: s.apiApprovePayroll},
+	}
+}
+
+type newPayrollJSON struct {
+	Region  string `json:"region"`
+	Month   string `json:"month"`
+	Program string `json:"program"`
+}
+
+func (s *Server) apiGeneratePayroll(r *http.Request) (any, error) {
+	var in newPayrollJSON
+	if err := decodeJSON(r, &in); err != nil {
+		return nil, err
+	}
+	code, level, err := region.Parse(in.Region)
+	if err != nil {
+		return nil, minzheng.Invalid("region", "区划代码“%s”格式不对，应为 6 位县级代码", in.Region)
+	}
+	month, err := minzheng.ParseMonth(in.Month)
+	if err != nil {
+		return nil, minzheng.Invalid("month", "月份“%s”格式不对，应为 YYYY-MM", in.Month)
+	}
+	if in.Program == "" {
+		return nil, minzheng.Invalid("program", "请给出项目，如 dibao")
+	}
+	p, created, err := s.db.GeneratePayroll(r.Context(), code, level, month, in.Program)
+	if err != nil {
+		return nil, err
+	}
+	if !created {
+		return withStatus{http.StatusOK, p}, nil
+	}
+	return p, nil
+}
+
+func (s *Server) apiPayrolls(r *http.Request) (any, error) {
+	q := r.URL.Query()
+	reg, err := region.ParseScope(q.Get("region"))
+	if err != nil {
+		return nil, minzheng.Invalid("region", "区划代码“%s”格式不对", q.Get("region"))
+	}
+	f := sqldb.PayrollFilter{Region: reg, Program: q.Get("program"), State: q.Get("state")}
+	if m := q.Get("month"); m != "" {
+		if f.Month, err = minzheng.ParseMonth(m); err != nil {
+			return nil, minzheng.Invalid("month", "月份“%s”格式不对，应为 YYYY-MM", m)
+		}
+	}
+	list, err := s.db.Payrolls(r.Context(), f)
+	if err != nil {
+		return nil, err
+	}
+	return listJSON{Items: list, Total: len(list)}, nil
+}
+
+func (s *Server) apiPayroll(r *http.Request) (any, error) {
+	id, err := pathInt(r, "id", "发放名册")
+	if err != nil {
+		return nil, err
+	}
+	return s.db.Payroll(r.Context(), id)
+}
+
+func (s *Server) apiPayrollLines(r *http.Request) (any, error) {
+	id, err := pathInt(r, "id", "发放名册")
+	if err != nil {
+		return nil, err
+	}
+	page, per, err := paging(r)
+	if err != nil {
+		return nil, err
+	}
+	status := r.URL.Query().Get("status")
+	if _, ok := sqldb.PaymentStatuses[status]; status != "" && !ok {
+		return nil, minzheng.Invalid("status", "发放状态“%s”不存在，应为 draft、due、paid 或 failed", status)
+	}
+	lines, total, err := s.db.PayrollLines(r.Context(), id, status, page, per)
+	if err != nil {
+		return nil, err
+	}
+	return listJSON{Items: lines, Total: total}, nil
+}
+
+func (s *Server) apiPayrollDiff(r *http.Request) (any, error) {
+	id, err := pathInt(r, "id", "发放名册")
+	if err != nil {
+		return nil, err
+	}
+	return s.db.PayrollDiff(r.Context(), id)
+}
+
+func (s *Server) apiApprovePayroll(r *http.Request) (any, error) {
+	id, err := pathInt(r, "id", "发放名册")
+	if err != nil {
+		return nil, err
+	}
+	return s.db.ApprovePayroll(r.Context(), id)
+}
+
+func init() {
+	schemas["NewPayroll"] = object(obj{"region": str("县（区）6 位代码"), "month": str("发放月份 YYYY-MM"), "program": str("项目，如 dibao")},
+		"region", "month", "program")
+	schemas["Payroll"] = object(obj{"id": integer("编号"), "region": str("县（区）12 位代码"), "month": str("发放月份"), "program": str("项目"),
+		"program_name": str("项目名称"), "state": str("draft（待审核）、approved（已审核，冻结）、exported（已导出银行文件）、reconciled（已对账）"),
+		"lines": integer("行数"), "persons": integer("人数"), "households": integer("户数"), "amount_fen": integer("金额（分）"),
+		"generated_at": str("生成时间"), "generated_by": str("生成人"), "approved_at": nullable(str("审核时间")), "approved_by": str("审核人"),
+		"exported_at": nullable(str("导出时间")), "reconciled_at": nullable(str("对账时间"))},
+		"id", "region", "month", "program", "state", "lines", "persons", "households", "amount_fen")
+	schemas["PayrollList"] = list("Payroll")
+	schemas["Payment"] = object(obj{"id": integer("编号"), "payroll_id": integer("名册"), "enrolment_id": integer("待遇"), "household_id": integer("户号"),
+		"subject": str("对象（脱敏）"), "region": str("村（居）"), "program": str("项目"), "pay_month": str("发放月份"), "benefit_month": str("所属月份"),
+		"kind": str("regular（当月）、back_pay（补发）、retry（重发）、once（一次性）、phase_out（渐退）、advance（先行救助）"),
+		"amount_fen": integer("金额（分）"), "persons": integer("人数"), "payee": str("收款人"), "bank_name": str("开户行"),
+		"bank_account": str("账号（脱敏）"), "retry_of": nullable(integer("重发的原失败行")), "status": str("draft、due、paid、failed"),
+		"bank_reason": str("银行退回原因")})
+	schemas["PaymentList"] = list("Payment")
+	change := object(obj{"enrolment_id": integer("待遇"), "household_id": integer("户号"), "subject": str("对象（脱敏）"), "region": str("村（居）"),
+		"payee": str("收款人"), "before_fen": integer("上月金额"), "after_fen": integer("本月金额")})
+	schemas["PayrollDiff"] = object(obj{"new": arrayOf(change), "stopped": arrayOf(change), "changed": arrayOf(change),
+		"back_pay": arrayOf(obj{"type": "object", "description": "补发、重发和一次性发放的行"})})
+}
