@@ -239,7 +239,7 @@ func Apply(f *Flow, c *Case, a Action, in Input, ctx Context) (Event, error) {
 	}
 	s, ok := f.step(c.State, a)
 	if !ok || !s.may(role, decider) {
-		allowed := f.Allowed(c.State, role, decider)
+		allowed := c.Narrow(f.Allowed(c.State, role, decider))
 		msg := fmt.Sprintf("案件当前为“%s”，不能“%s”", StateNames[c.State], titleOf(f, a))
 		if len(allowed) > 0 {
 			msg += "；当前可办理：" + actionList(allowed)
@@ -266,6 +266,21 @@ func Apply(f *Flow, c *Case, a Action, in Input, ctx Context) (Event, error) {
 	next.Version++
 	*c = next
 	return Event{Action: a, From: from, To: c.State, Actor: ctx.Actor.Username, Role: role, At: ctx.Now, Fields: in}, nil
+}
+
+// Narrow drops from actions the table allows in the state those the case's
+// own facts rule out: resume when the clock runs, suspend when it stands,
+// a second extension, the refusal's delivery when no refusal is due.
+func (c *Case) Narrow(actions []Action) []Action {
+	out := make([]Action, 0, len(actions))
+	for _, a := range actions {
+		if (a == Resume && c.SuspendedOn == 0) || (a == Suspend && c.SuspendedOn != 0) || (a == Extend && c.Extended) ||
+			(a == NotifyRefusal && c.StepDeadline == 0) {
+			continue
+		}
+		out = append(out, a)
+	}
+	return out
 }
 
 func titleOf(f *Flow, a Action) string {
@@ -413,6 +428,20 @@ func weekdays(from, to minzheng.Date) int {
 
 // TimeLeft says the time left in Chinese: "剩余 3 个工作日", "今日到期",
 // "已超期 2 个工作日".
+// HoursLeft says how long remains to an hour limit (急难型: "剩余 5 小时",
+// "已超时 2 小时"), rounded up to the hour so that "0" never means late.
+func HoursLeft(deadline, now time.Time) string {
+	d := deadline.Sub(now)
+	if d >= 0 {
+		h := int((d + time.Hour - 1) / time.Hour)
+		if h == 0 {
+			return "即将到时"
+		}
+		return fmt.Sprintf("剩余 %d 小时", h)
+	}
+	return fmt.Sprintf("已超时 %d 小时", int((-d+time.Hour-1)/time.Hour))
+}
+
 func TimeLeft(n int) string {
 	switch {
 	case n > 0:

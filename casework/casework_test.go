@@ -124,6 +124,10 @@ func TestDibaoFlow(t *testing.T) {
 	if minzheng.ErrorCode(err) != minzheng.CodeInvalid {
 		t.Fatalf("one investigator: %v", err)
 	}
+	_, err = Apply(dibaoFlow, &c, HomeVisit, fields(t, map[string]any{"investigators": []string{"王明", " 王明 "}, "signed": true}), ctxFor(t, auth.RoleVillageClerk, day("2025-04-09"), false))
+	if minzheng.ErrorCode(err) != minzheng.CodeInvalid {
+		t.Fatalf("the same investigator twice: %v", err)
+	}
 	step(auth.RoleVillageClerk, "2025-04-09", HomeVisit, map[string]any{"investigators": []string{"王", "李"}, "signed": true}, Visited)
 	step(auth.RoleTownshipOfficer, "2025-04-10", Opinion, map[string]any{"opinion": "agree"}, Reviewed)
 	step(auth.RoleTownshipOfficer, "2025-04-10", PostNotice, nil, Noticing)

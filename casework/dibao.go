@@ -71,7 +71,7 @@ var dibaoFlow = &Flow{Program: "dibao", Title: "城乡最低生活保障", Notic
 		StepWorkdays: 10, StepNote: "审核确认机关 10 个工作日内作出决定", Cite: "《最低生活保障审核确认办法》第20条"},
 	{From: []State{Noticed}, Action: Approve, Next: Approved, Title: "审核确认（批准）", Decider: true,
 		Fields: []Field{{Name: "note", Title: "说明", Kind: "text"}}, Cite: "《最低生活保障审核确认办法》第20、21条"},
-	{From: []State{Noticed}, Action: Reject, Next: Rejected, Title: "不予批准", Decider: true,
+	{From: []State{Noticed, Reviewed}, Action: Reject, Next: Rejected, Title: "不予批准", Decider: true,
 		Fields: []Field{text("reason", "不予批准的理由")}, StepWorkdays: 3, StepNote: "3 个工作日内通过乡镇（街道）书面告知理由",
 		Cite: "《最低生活保障审核确认办法》第21条"},
 	{From: []State{Rejected}, Action: NotifyRefusal, Title: "送达不予批准告知书", Roles: townCounty,
@@ -106,8 +106,13 @@ func guard(f *Flow, s *Step, c *Case, in Input, ctx Context, today minzheng.Date
 		c.VerifyResult = r
 	case HomeVisit:
 		// 第16条: at least two investigators, and the form signed.
-		names := in.List("investigators")
-		if len(names) < 2 {
+		seen := map[string]bool{}
+		for _, n := range in.List("investigators") {
+			if n = strings.TrimSpace(n); n != "" {
+				seen[n] = true
+			}
+		}
+		if len(seen) < 2 {
 			return minzheng.Invalid("investigators", "入户调查须由至少 2 名工作人员进行（《最低生活保障审核确认办法》第16条）")
 		}
 		if !in.Bool("signed") {
@@ -121,6 +126,11 @@ func guard(f *Flow, s *Step, c *Case, in Input, ctx Context, today minzheng.Date
 		if !f.Notice {
 			return &minzheng.Error{Code: minzheng.CodeConflict, Message: f.Title + "不公示，以保护当事人隐私"}
 		}
+		if c.VerifyResult == "fail" {
+			// 公示 is of a proposed approval; a failed check first goes
+			// back to the applicant (第18条).
+			return &minzheng.Error{Code: minzheng.CodeConflict, Message: "经济状况核对未通过，不能公示；应告知申请人，有异议并提供证据的复查后重新录入核对结果（《最低生活保障审核确认办法》第18条）"}
+		}
 		c.NoticeFrom = today
 	case CloseNotice:
 		// 公示 is 7 days (天, not working days).
@@ -129,6 +139,11 @@ func guard(f *Flow, s *Step, c *Case, in Input, ctx Context, today minzheng.Date
 			return &minzheng.Error{Code: minzheng.CodeConflict, Message: fmt.Sprintf("公示自 %s 起 %d 天，%s 期满后方可结束", c.NoticeFrom, ctx.Settings.NoticeDays, end)}
 		}
 	case Approve, Reject:
+		if s.Action == Reject && c.State == Reviewed && c.VerifyResult != "fail" {
+			// Without a 公示 only a refusal on a failed check (第18条):
+			// any other decision is made on the notice's outcome (第19条).
+			return &minzheng.Error{Code: minzheng.CodeConflict, Message: "经济状况核对已通过，应先公示初审意见，公示期满后再作决定（《最低生活保障审核确认办法》第19、20条）"}
+		}
 		if s.Action == Approve && c.VerifyResult == "fail" {
 			// 第18条: a failed check is told to the applicant; only a
 			// re-check that passes (after his objection) lets the case on.

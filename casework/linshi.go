@@ -6,6 +6,7 @@ import (
 
 	"minzheng"
 	"minzheng/auth"
+	"minzheng/policy"
 )
 
 // Actions and states of 临时救助.
@@ -237,4 +238,16 @@ func checkAuthority(c *Case, a Action, role auth.Role) error {
 		return &minzheng.Error{Code: minzheng.CodeForbidden, Message: fmt.Sprintf("规则测算未确定审批权限，须由县级民政部门%s", verb)}
 	}
 	return fmt.Errorf("casework: unknown authority tier %q", tier)
+}
+
+// MayDecide reports whether role holds the authority to take action (approve
+// or reject) on a case of an authority-tiered flow, given the decision the
+// rules engine would give now: what a page shows as allowed is what the
+// action would accept.
+func MayDecide(f *Flow, c Case, a Action, role auth.Role, d policy.Decision) bool {
+	if !f.AuthorityTiers || (a != Approve && a != Reject) {
+		return true
+	}
+	c.Decision = &d
+	return checkAuthority(&c, a, role) == nil
 }

@@ -44,6 +44,26 @@ type CaseRecord struct {
 	kinStaff []string // their usernames: they may not act on the case
 }
 
+// KinStaff are the usernames of the staff a registered relative ties to
+// the case: they may not act on it (《低保办法》第11条).
+func (c CaseRecord) KinStaff() []string { return c.kinStaff }
+
+// Proposed is the decision the rules engine would give the case's
+// household today: what a page needs to show who may decide it.
+func (db *DB) Proposed(ctx context.Context, c CaseRecord) (policy.Decision, error) {
+	book, err := db.ParamBook(ctx)
+	if err != nil {
+		return policy.Decision{}, err
+	}
+	day := minzheng.DateOf(db.clock.Now())
+	h, err := db.Household(ctx, c.HouseholdID, day)
+	if err != nil {
+		return policy.Decision{}, err
+	}
+	return policy.Evaluate(policy.Request{Program: c.Program, Date: day, Region: h.Region, Subject: c.Subject,
+		Options: policy.Options{Kind: c.Variant}, Household: policy.FromRegistry(&h, day)}, book)
+}
+
 const caseColumns = `id, program, variant, kind, household_id, subject, region_code, state, accepted_on, deadline, step_deadline,
 	deadline_at, provisional, extended, notice_from, decision, created_at, created_by, version, kin_flag, kin_staff, suspended_on, suspended_days, verify_result`
 
@@ -470,7 +490,7 @@ func (db *DB) Act(ctx context.Context, id int64, action casework.Action, in case
 // CaseFilter selects a worklist.
 type CaseFilter struct {
 	Region  region.Code
-	State   string
+	State   string // "" the open cases, "all" every case, or one state
 	Program string
 	Overdue bool // the overall deadline before today, still open
 	Page    int
@@ -489,11 +509,22 @@ func (db *DB) Cases(ctx context.Context, f CaseFilter) ([]CaseRecord, int, error
 		return nil, 0, db.Deny(ctx, "查看辖区外案件", "case", "", f.Region)
 	}
 	cond, args := InRegion("region_code", scope)
-	if f.State != "" {
+	// A worklist is of open cases; "all" includes the decided ones.
+	switch _, known := casework.StateNames[casework.State(f.State)]; {
+	case f.State == "":
+		// … and refusals whose written reasons are still to be delivered.
+		cond += " AND (state NOT IN (" + finalStates + ") OR (state = 'rejected' AND step_deadline IS NOT NULL))"
+	case f.State == "all":
+	case !known:
+		return nil, 0, minzheng.Invalid("state", "状态“%s”不存在", f.State)
+	default:
 		cond += " AND state = ?"
 		args = append(args, f.State)
 	}
 	if f.Program != "" {
+		if _, ok := casework.FlowOf(f.Program); !ok {
+			return nil, 0, minzheng.Invalid("program", "项目“%s”不存在或没有办理流程", f.Program)
+		}
 		cond += " AND program = ?"
 		args = append(args, f.Program)
 	}
@@ -593,7 +624,13 @@ func (db *DB) Notices(ctx context.Context, scope region.Code, noticeDays int) (c
 		if !ok || !f.Notice {
 			continue
 		}
-		n := Notice{Program: r.program, ProgramName: f.Title, Village: r.where, Name: r.name, Members: r.members, From: r.from, Until: r.from.AddDays(noticeDays)}
+		// Seven days (第19条) are the day posted and the six after it; a
+		// notice past its last day is no longer on the board, though the
+		// case waits for its close.
+		n := Notice{Program: r.program, ProgramName: f.Title, Village: r.where, Name: r.name, Members: r.members, From: r.from, Until: r.from.AddDays(noticeDays - 1)}
+		if db.today() > n.Until {
+			continue
+		}
 		var fields string
 		if err := db.QueryRow(ctx, `SELECT fields FROM case_events WHERE case_id = ? AND action = 'post_notice' ORDER BY seq DESC LIMIT 1`, r.id).Scan(&fields); err == nil {
 			var fv struct {

@@ -40,6 +40,9 @@ type letterView struct {
 	Where, Authority   string
 	Reason, FirstMonth string
 	Date               minzheng.Date
+	Noticed            bool   // the flow has a public notice (not children's cases)
+	Once               bool   // a one-off payment (临时救助)
+	Remedy             string // the article that gives the right of review
 }
 
 func (s *Server) caseLetter(w http.ResponseWriter, r *http.Request) error {
@@ -60,11 +63,29 @@ func (s *Server) caseLetter(w http.ResponseWriter, r *http.Request) error {
 	}
 	v.Title = map[casework.State]string{casework.Approved: v.Program + "审核确认通知书", casework.Rejected: v.Program + "不予批准告知书",
 		casework.Stopped: v.Program + "停止保障告知书", casework.PhasingOut: v.Program + "渐退告知书", casework.Continued: v.Program + "继续保障通知书"}[c.State]
-	if len(c.History) > 0 {
-		last := c.History[len(c.History)-1]
-		v.Reason = last.Fields.Text("reason")
-		v.Date = minzheng.DateOf(last.At)
-		v.FirstMonth = (v.Date.Month() + 1).String()
+	// The decision is the last step that reached the final state: later
+	// steps (the refusal's delivery) change neither its reason nor its date.
+	for i := len(c.History) - 1; i >= 0; i-- {
+		if ev := c.History[i]; ev.To == c.State && ev.From != c.State {
+			v.Reason = ev.Fields.Text("reason")
+			v.Date = minzheng.DateOf(ev.At)
+			v.FirstMonth = (v.Date.Month() + 1).String()
+			break
+		}
+	}
+	if v.Reason == "" && c.Decision != nil && c.State == casework.Rejected {
+		// Without a reason typed in, the rules engine's own last reason.
+		if n := len(c.Decision.Reasons); n > 0 {
+			v.Reason = c.Decision.Reasons[n-1].Text
+		}
+	}
+	if f, ok := casework.FlowFor(c.Program, c.Variant); ok {
+		v.Noticed = f.Notice
+	}
+	v.Once = c.Decision != nil && c.Decision.Period == "once"
+	v.Remedy = "《社会救助暂行办法》第六十五条"
+	if c.Program == "dibao" {
+		v.Remedy = "《最低生活保障审核确认办法》第三十八条"
 	}
 	if h, err := s.db.Household(r.Context(), c.HouseholdID, v.Date); err == nil {
 		if head := h.Head(); head != nil {

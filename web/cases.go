@@ -7,6 +7,7 @@ import (
 	"minzheng"
 	"minzheng/auth"
 	"minzheng/casework"
+	"minzheng/policy"
 	"minzheng/region"
 	"minzheng/sqldb"
 )
@@ -17,7 +18,7 @@ func (s *Server) caseRoutes() []apiRoute {
 	return []apiRoute{
 		{Method: "POST", Path: "/cases", Summary: "登记申请（状态 applied；受理后开始计算法定时限）", Tag: tag, Body: "NewCase", Response: "Case", Status: http.StatusCreated, handle: s.apiCreateCase},
 		{Method: "GET", Path: "/cases", Summary: "案件列表（待办）：按办理期限排序", Tag: tag,
-			Query: append([]apiParam{{"region", "string", "区划代码", false}, {"state", "string", "状态", false}, {"program", "string", "项目", false},
+			Query: append([]apiParam{{"region", "string", "区划代码", false}, {"state", "string", "状态；不填为办理中的案件，all 为全部", false}, {"program", "string", "项目", false},
 				{"overdue", "boolean", "只看已超期的", false}}, pageParams...), Response: "CaseList", handle: s.apiCases},
 		{Method: "GET", Path: "/cases/{id}", Summary: "一个案件：状态、您可办理的操作、办理记录、期限和决定", Tag: tag, Response: "Case", handle: s.apiCase},
 		{Method: "GET", Path: "/households/{id}/enrolments", Summary: "一户享受的待遇（纳入、免申即享）", Tag: tag, Response: "EnrolmentList", handle: s.apiEnrolments},
@@ -102,7 +103,11 @@ func (s *Server) apiCases(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := sqldb.CaseFilter{Region: reg, State: q.Get("state"), Program: q.Get("program"), Overdue: q.Get("overdue") == "true", Page: page, PerPage: per}
+	overdue := q.Get("overdue")
+	if overdue != "" && overdue != "true" && overdue != "false" {
+		return nil, minzheng.Invalid("overdue", "overdue 应为 true 或 false")
+	}
+	f := sqldb.CaseFilter{Region: reg, State: q.Get("state"), Program: q.Get("program"), Overdue: overdue == "true", Page: page, PerPage: per}
 	list, total, err := s.db.Cases(r.Context(), f)
 	if err != nil {
 		return nil, err
@@ -294,10 +299,26 @@ func (s *Server) caseView(r *http.Request, c sqldb.CaseRecord) (caseJSON, error)
 		// The table allows these in the state; the case's own facts
 		// (suspended or not, extended once) narrow them.
 		v.AllowedActions = []casework.Action{}
-		for _, act := range f.Allowed(c.State, auth.Role(a.Role), settings.Decider()) {
-			if (act == casework.Resume && c.SuspendedOn == 0) || (act == casework.Suspend && c.SuspendedOn != 0) || (act == casework.Extend && c.Extended) ||
-				(act == casework.NotifyRefusal && c.StepDeadline == 0) {
+		var proposed *policy.Decision // read once, when a tier matters
+		for _, act := range c.Narrow(f.Allowed(c.State, auth.Role(a.Role), settings.Decider())) {
+			// A registered relative's officer, or a township where the
+			// county must visit, would be refused (第11条, 第20条).
+			if casework.KinCheck(c.KinFlag, c.KinStaff(), act, a) != nil {
 				continue
+			}
+			if f.AuthorityTiers && (act == casework.Approve || act == casework.Reject) {
+				if proposed == nil {
+					// A household the rules cannot read today leaves the
+					// action listed: taking it gives the reason.
+					d, err := s.db.Proposed(r.Context(), c)
+					if err != nil {
+						d = policy.Decision{Authority: "unknown"}
+					}
+					proposed = &d
+				}
+				if proposed.Authority != "unknown" && !casework.MayDecide(f, c.Case, act, auth.Role(a.Role), *proposed) {
+					continue
+				}
 			}
 			v.AllowedActions = append(v.AllowedActions, act)
 		}
@@ -318,6 +339,14 @@ func (s *Server) caseView(r *http.Request, c sqldb.CaseRecord) (caseJSON, error)
 			v.TimeLeft = "计时已中止（自 " + c.SuspendedOn.String() + " 起），" + v.TimeLeft
 		}
 		v.Provisional = v.Provisional || prov
+	}
+	if c.DeadlineAt != nil && !c.State.Final() {
+		// An hour limit (急难型 临时救助) is the one that bites first.
+		hours := "救助时限" + casework.HoursLeft(*c.DeadlineAt, s.clock.Now())
+		if v.TimeLeft != "" {
+			hours += "；办结" + v.TimeLeft
+		}
+		v.TimeLeft = hours
 	}
 	return v, nil
 }
@@ -348,7 +377,7 @@ func init() {
 		"program":      obj{"type": "string", "enum": programs, "description": "救助项目"},
 		"household_id": integer("申请家庭的户号"),
 		"subject":      str("个人项目的申请人身份证号"),
-		"kind":         str("临时救助：emergency 或 expenditure"),
+		"kind":         str("类型：临时救助为 emergency（急难型）或 expenditure（支出型）；低保、特困的定期核查为 review、情况变化为 change；不填为申请"),
 	}, "program", "household_id")
 	schemas["CaseAction"] = obj{"type": "object", "description": "该操作所需的字段（如 investigators、signed、reason、opinion）；各流程的操作和状态见 x-flows",
 		"additionalProperties": true, "x-flows": actions}

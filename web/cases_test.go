@@ -266,21 +266,27 @@ func TestCasesAPI(t *testing.T) {
 			tok, action string
 			body        any
 		}{{dxd, "accept", nil}, {dxd, "request_verification", nil}, {penglai, "record_verification", map[string]any{"result": "fail"}},
-			{dxd, "home_visit", map[string]any{"investigators": []string{"王明", "李华"}, "signed": true}}, {dxd, "township_opinion", map[string]any{"opinion": "disagree"}},
-			{dxd, "post_notice", nil}} {
+			{dxd, "home_visit", map[string]any{"investigators": []string{"王明", "李华"}, "signed": true}}, {dxd, "township_opinion", map[string]any{"opinion": "disagree"}}} {
 			if status, v = act(s.tok, id2, s.action, s.body, ""); status != http.StatusOK {
 				t.Fatalf("%s: %d %v", s.action, status, v)
 			}
 		}
-		f.clk.Advance(7 * 24 * time.Hour)
+		// A failed check is not put up for public notice (第18条): the
+		// county refuses it straight away.
+		status, v = act(dxd, id2, "post_notice", nil, "")
+		wantError(t, status, v, http.StatusConflict, "conflict", "")
+		f.clk.Advance(24 * time.Hour)
 		dxd, penglai = f.apiLogin(t, "dxd"), f.apiLogin(t, "penglai")
-		act(dxd, id2, "close_notice", nil, "")
 		status, v = act(penglai, id2, "approve", nil, "")
 		wantError(t, status, v, http.StatusConflict, "conflict", "")
 		status, v = act(penglai, id2, "reject", map[string]any{}, "")
 		wantError(t, status, v, http.StatusBadRequest, "invalid", "reason")
 		if status, v = act(penglai, id2, "reject", map[string]any{"reason": "家庭人均收入高于当地低保标准"}, ""); status != http.StatusOK || jobj(t, v)["state"] != "rejected" {
 			t.Fatalf("reject: %d %v", status, v)
+		}
+		// Delivering the refusal changes neither its reasons nor its date.
+		if status, v = act(dxd, id2, "notify_refusal", map[string]any{"note": "当面送达"}, ""); status != http.StatusOK {
+			t.Fatalf("notify_refusal: %d %v", status, v)
 		}
 		// The refusal letter gives the reasons and the remedies.
 		br := f.browser(t)

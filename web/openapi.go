@@ -168,6 +168,8 @@ var pathParamDesc = map[string]obj{
 	"kind":      obj{"type": "string", "enum": []string{"incomes", "assets", "expenses"}},
 	"fact":      integer("记录编号"),
 	"supporter": integer("义务人记录编号"),
+	"action":    str("操作代码（各流程的操作见 CaseAction 的 x-flows）"),
+	"doc":       integer("材料编号"),
 }
 
 var errorStatuses = map[int]string{

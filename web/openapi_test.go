@@ -56,6 +56,13 @@ func TestOpenAPI(t *testing.T) {
 			}
 			for m, op := range item {
 				ops[strings.ToUpper(m)+" "+p] = op
+				// Every parameter has a schema: a validator refuses null.
+				params, _ := op["parameters"].([]any)
+				for _, prm := range params {
+					if pm, _ := prm.(map[string]any); pm["schema"] == nil {
+						t.Errorf("%s %s: parameter %v has no schema", m, p, pm["name"])
+					}
+				}
 			}
 		}
 
