@@ -31,6 +31,9 @@ type NewCase struct {
 	Variant     string `json:"variant,omitempty"` // linshi: emergency or expenditure
 	HouseholdID int64  `json:"household_id"`
 	Subject     string `json:"subject,omitempty"` // the person's ID number, for person programmes
+	// Key is the request's Idempotency-Key: the same key again answers the
+	// case first registered with it, and registers nothing.
+	Key string `json:"-"`
 }
 
 // CaseRecord is a case with its history, as stored.
@@ -112,6 +115,22 @@ func (db *DB) CreateCase(ctx context.Context, in NewCase) (CaseRecord, error) {
 	a, err := requireHouseholds(ctx, auth.PermCaseAct)
 	if err != nil {
 		return CaseRecord{}, err
+	}
+	if in.Key != "" {
+		var resp, action string
+		err := db.QueryRow(ctx, `SELECT response, action FROM case_requests WHERE actor_id = ? AND key = ?`, a.UserID, in.Key).Scan(&resp, &action)
+		switch {
+		case err == nil && action != "create":
+			return CaseRecord{}, &minzheng.Error{Code: minzheng.CodeConflict, Message: "这个 Idempotency-Key 已用于另一项操作，请为每次新的操作使用新的 Key"}
+		case err == nil:
+			var c CaseRecord
+			if err := json.Unmarshal([]byte(resp), &c); err != nil {
+				return c, fmt.Errorf("sqldb: idempotent answer: %w", err)
+			}
+			return c, nil
+		case !errors.Is(err, sql.ErrNoRows):
+			return CaseRecord{}, fmt.Errorf("sqldb: idempotency key: %w", err)
+		}
 	}
 	if _, ok := casework.FlowOf(in.Program); !ok {
 		return CaseRecord{}, minzheng.Invalid("program", "救助项目“%s”没有办理流程，可选：%s", in.Program, strings.Join(casework.Programs(), "、"))
@@ -212,6 +231,17 @@ func (db *DB) CreateCase(ctx context.Context, in NewCase) (CaseRecord, error) {
 		var err error
 		if c, err = scanCase(row); err != nil {
 			return err
+		}
+		if in.Key != "" {
+			c.History = []casework.Event{}
+			b, err := json.Marshal(c)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO case_requests (actor_id, key, case_id, action, response, created_at) VALUES (?, ?, ?, 'create', ?, ?)`,
+				a.UserID, in.Key, id, string(b), At(now)); err != nil {
+				return err
+			}
 		}
 		return tx.Audit(ctx, audit.Event{Action: "case.create", Entity: "case", EntityID: strconv.FormatInt(id, 10), Region: string(reg),
 			Summary: fmt.Sprintf("为第 %d 户登记%s申请", in.HouseholdID, prog.Name), After: map[string]any{"program": in.Program, "household_id": in.HouseholdID}})

@@ -38,12 +38,18 @@ var KinStaffRoles = map[string]string{"assistance_staff": "社会救助经办人
 
 // AddKin registers a relative, for a county officer within the region.
 func (db *DB) AddKin(ctx context.Context, k KinEntry) (KinEntry, error) {
-	a, err := requireHouseholds(ctx, auth.PermCaseAct)
+	a, err := actor(ctx)
 	if err != nil {
 		return k, err
 	}
-	if auth.Role(a.Role) != auth.RoleCountyOfficer && auth.Role(a.Role) != auth.RoleTownshipOfficer {
-		return k, &minzheng.Error{Code: minzheng.CodeForbidden, Message: "近亲属备案由乡镇（街道）或县级民政部门登记"}
+	if r := auth.Role(a.Role); !a.IsSystem() && r != auth.RoleCountyOfficer && r != auth.RoleTownshipOfficer {
+		if a.IsAnonymous() {
+			return k, auth.Require(a, auth.PermCaseAct)
+		}
+		return k, &minzheng.Error{Code: minzheng.CodeForbidden, Message: "近亲属备案由乡镇（街道）或县级民政部门登记，" + r.Chinese() + "不能登记"}
+	}
+	if err := auth.Require(a, auth.PermCaseAct); err != nil {
+		return k, err
 	}
 	id, err := registry.ParseIDNumber(strings.TrimSpace(k.IDNumber), db.today(), "id_number")
 	if err != nil {
@@ -65,6 +71,20 @@ func (db *DB) AddKin(ctx context.Context, k KinEntry) (KinEntry, error) {
 	if k.ValidFrom.IsZero() {
 		k.ValidFrom = db.today()
 	}
+	if k.ValidFrom > db.today() {
+		return k, minzheng.Invalid("valid_from", "备案日期 %s 不能晚于今天", k.ValidFrom)
+	}
+	if k.StaffUsername = strings.TrimSpace(k.StaffUsername); k.StaffUsername != "" {
+		// The officer must be an account, or the register could never make
+		// him step aside (第11条).
+		var n int
+		if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM users WHERE username = ?`, k.StaffUsername).Scan(&n); err != nil {
+			return k, fmt.Errorf("sqldb: add kin: %w", err)
+		}
+		if n == 0 {
+			return k, minzheng.Invalid("staff_username", "系统中没有用户名为“%s”的工作人员；村（居）干部没有账户的，此项留空", k.StaffUsername)
+		}
+	}
 	code, _, err := region.Parse(k.Region)
 	if err != nil {
 		return k, minzheng.Invalid("region", "请填写所在区划代码")
@@ -75,6 +95,14 @@ func (db *DB) AddKin(ctx context.Context, k KinEntry) (KinEntry, error) {
 	}
 	k.RecordedBy = a.Username
 	err = db.InTx(ctx, func(tx *Tx) error {
+		var dup int
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM kin_register WHERE id_number = ? AND staff_name = ? AND staff_role = ? AND region_code = ?
+			AND (valid_to IS NULL OR valid_to > ?)`, k.IDNumber, k.StaffName, k.StaffRole, k.Region, db.today()).Scan(&dup); err != nil {
+			return err
+		}
+		if dup > 0 {
+			return &minzheng.Error{Code: minzheng.CodeConflict, Message: fmt.Sprintf("%s 与 %s 的近亲属关系已有有效备案，不能重复登记", k.Name, k.StaffName)}
+		}
 		if err := tx.QueryRow(ctx, `INSERT INTO kin_register (region_code, id_number, name, relation, staff_name, staff_role, staff_username,
 			valid_from, recorded_at, recorded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			k.Region, k.IDNumber, k.Name, k.Relation, k.StaffName, k.StaffRole, k.StaffUsername, k.ValidFrom, At(db.now()), a.Username).Scan(&k.ID); err != nil {
@@ -85,6 +113,9 @@ func (db *DB) AddKin(ctx context.Context, k KinEntry) (KinEntry, error) {
 			After:   map[string]any{"id_number": k.IDNumber, "staff_name": k.StaffName}})
 	})
 	if err != nil {
+		if _, ok := minzheng.AsError(err); ok {
+			return k, err
+		}
 		return k, fmt.Errorf("sqldb: add kin: %w", err)
 	}
 	return k, nil

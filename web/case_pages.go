@@ -6,6 +6,7 @@ import (
 	"minzheng/registry"
 	"net/http"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -193,11 +194,123 @@ func (s *Server) caseCreateSubmit(w http.ResponseWriter, r *http.Request) error 
 // caseView is a case page: the case, the forms of the actions the user may
 // take, and the flow as a table with the current state marked.
 type casePageView struct {
-	C       caseJSON
-	Docs    []sqldb.CaseDocument
-	Flow    *casework.Flow
-	Forms   []actionForm
-	Program string
+	C        caseJSON
+	Docs     []sqldb.CaseDocument
+	Flow     *casework.Flow
+	Forms    []actionForm
+	Program  string
+	Timeline []timelineRow
+}
+
+// timelineRow is one step of the case's history as a clerk reads it: the
+// step's title and its fields under their own names, not the codes.
+type timelineRow struct {
+	Seq      int
+	At       time.Time
+	Title    string
+	From, To casework.State
+	Actor    string
+	Details  []string
+}
+
+// fieldNames are the names of the fields steps record that no form asks
+// for (the system adds them).
+var fieldNames = map[string]string{"proposed_fen": "公示的拟保障金额", "enrolment": "待遇", "objection": "异议内容",
+	"missing": "需补正的材料", "result": "核对结果", "opinion": "意见", "signed": "调查表已签字", "investigators": "调查人员",
+	"reason": "理由", "note": "说明", "amount_fen": "金额", "fund": "资金来源", "months": "渐退月数"}
+
+// fieldValues are the coded values steps record, in words.
+var fieldValues = map[string]string{"pass": "通过", "fail": "未通过", "agree": "同意", "disagree": "不同意", "true": "是", "false": "否"}
+
+func timeline(f *casework.Flow, history []casework.Event) []timelineRow {
+	titles, names := map[casework.Action]string{}, map[string]string{}
+	if f != nil {
+		for _, st := range f.Steps {
+			if _, ok := titles[st.Action]; !ok {
+				titles[st.Action] = st.Title
+			}
+			for _, fd := range st.Fields {
+				names[fd.Name] = fd.Title
+			}
+		}
+	}
+	out := make([]timelineRow, 0, len(history))
+	for _, ev := range history {
+		row := timelineRow{Seq: ev.Seq, At: ev.At, Title: titles[ev.Action], From: ev.From, To: ev.To, Actor: ev.Actor}
+		if row.Title == "" {
+			row.Title = string(ev.Action)
+		}
+		for _, k := range sortedFieldKeys(ev.Fields) {
+			name := fieldNames[k]
+			if name == "" {
+				name = names[k]
+			}
+			if name == "" {
+				name = k
+			}
+			row.Details = append(row.Details, name+"："+fieldText(k, ev.Fields[k]))
+		}
+		out = append(out, row)
+	}
+	return out
+}
+
+func sortedFieldKeys(in casework.Input) []string {
+	keys := make([]string, 0, len(in))
+	for k := range in {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// fieldText shows a recorded value: amounts in 元, lists joined, codes in
+// words, objects (the enrolment's record) as their own fields.
+func fieldText(name string, raw json.RawMessage) string {
+	var v any
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return string(raw)
+	}
+	switch x := v.(type) {
+	case string:
+		if w, ok := fieldValues[x]; ok {
+			return w
+		}
+		return x
+	case bool:
+		return fieldValues[strconv.FormatBool(x)]
+	case float64:
+		if strings.HasSuffix(name, "_fen") {
+			return minzheng.Fen(int64(x)).Yuan() + " 元"
+		}
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case []any:
+		parts := make([]string, 0, len(x))
+		for _, e := range x {
+			b, _ := json.Marshal(e)
+			parts = append(parts, fieldText(name, b))
+		}
+		return strings.Join(parts, "、")
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		parts := make([]string, 0, len(keys))
+		for _, k := range keys {
+			b, _ := json.Marshal(x[k])
+			label := map[string]string{"enrolment_id": "待遇编号", "first_month": "起始月份", "next_review": "下次核查", "auto_granted": "免申即享",
+				"linked_cases": "联动案件", "stopped_from": "停发月份", "new_enrolment_id": "新待遇编号", "amount_fen": "金额", "from": "起始月份",
+				"auto_granted_stopped": "随之停止的免申即享待遇"}[k]
+			if label == "" {
+				label = k
+			}
+			parts = append(parts, label+" "+fieldText(k, b))
+		}
+		return strings.Join(parts, "，")
+	}
+	return string(raw)
 }
 
 type actionForm struct {
@@ -233,6 +346,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, formErr erro
 	}
 	if f, ok := casework.FlowFor(c.Program, c.Variant); ok {
 		v.Flow = f
+		v.Timeline = timeline(f, c.History)
 		for _, a := range cj.AllowedActions {
 			for _, st := range f.Steps {
 				if st.Action == a {

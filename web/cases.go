@@ -52,7 +52,11 @@ func (s *Server) apiCreateCase(r *http.Request) (any, error) {
 	if err := decodeJSON(r, &in); err != nil {
 		return nil, err
 	}
-	c, err := s.db.CreateCase(r.Context(), sqldb.NewCase{Program: in.Program, Variant: in.Kind, HouseholdID: in.HouseholdID, Subject: in.Subject})
+	key := r.Header.Get("Idempotency-Key")
+	if len(key) > 200 {
+		return nil, minzheng.Invalid("Idempotency-Key", "Idempotency-Key 不能超过 200 个字符")
+	}
+	c, err := s.db.CreateCase(r.Context(), sqldb.NewCase{Program: in.Program, Variant: in.Kind, HouseholdID: in.HouseholdID, Subject: in.Subject, Key: key})
 	if err != nil {
 		return nil, err
 	}
@@ -247,12 +251,15 @@ func (s *Server) apiNotices(r *http.Request) (any, error) {
 	if q == "" {
 		return nil, minzheng.Invalid("region", "请指定区划（村、乡镇或县的代码）")
 	}
-	code, _, err := region.Parse(q)
+	code, lvl, err := region.Parse(q)
 	if err != nil {
-		return nil, err
+		return nil, minzheng.Invalid("region", "区划代码“%s”格式不对，应为 6、9 或 12 位数字", q)
 	}
 	if code.Level() < region.LevelCounty {
 		return nil, minzheng.Invalid("region", "公示按县、乡镇或村查看，请给出 6 位及以上的区划代码")
+	}
+	if _, err := s.db.Region(r.Context(), code, lvl); err != nil {
+		return nil, err // 404: no such region
 	}
 	book, err := s.db.ParamBook(r.Context())
 	if err != nil {

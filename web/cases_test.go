@@ -83,6 +83,17 @@ func TestCasesAPI(t *testing.T) {
 		// A second application for the same programme while one is open.
 		status, v = f.do(t, "POST", "/api/v1/cases", dxd, map[string]any{"program": "dibao", "household_id": yes})
 		wantError(t, status, v, http.StatusConflict, "conflict", "")
+		// … unless it is the same request again: the first answer.
+		resp := f.request(t, "POST", "/api/v1/cases", dxd, map[string]any{"program": "dibao", "household_id": no}, http.Header{"Idempotency-Key": {"new-1"}})
+		s1, c1 := decodeResp(t, resp)
+		resp = f.request(t, "POST", "/api/v1/cases", dxd, map[string]any{"program": "dibao", "household_id": no}, http.Header{"Idempotency-Key": {"new-1"}})
+		s2, c2 := decodeResp(t, resp)
+		if s1 != http.StatusCreated || s2 != http.StatusCreated || jnum(t, jobj(t, c1)["id"]) != jnum(t, jobj(t, c2)["id"]) {
+			t.Fatalf("an idempotent registration: %d %v / %d %v", s1, c1, s2, c2)
+		}
+		if status, v = f.do(t, "POST", fmt.Sprintf("/api/v1/cases/%d/actions/withdraw", jnum(t, jobj(t, c1)["id"])), dxd, map[string]any{}); status != http.StatusOK {
+			t.Fatalf("withdraw: %d %v", status, v)
+		}
 
 		status, v = act(dxd, id, "accept", nil, "")
 		c = jobj(t, v)
@@ -412,6 +423,10 @@ func TestCasePages(t *testing.T) {
 		p = b.get(t, loc)
 		if !strings.Contains(p.Body, "剩余 30 个工作日") {
 			t.Errorf("the case page should show the time left")
+		}
+		// The timeline names the step, not its code.
+		if !strings.Contains(p.Body, "<td>受理</td>") || strings.Contains(p.Body, "<td>accept</td>") {
+			t.Errorf("the timeline should read 受理, not accept")
 		}
 		// A home visit with one investigator is refused on the page, in Chinese.
 		b.submit(t, loc, loc+"/actions/request_verification", url.Values{})

@@ -132,7 +132,7 @@ func init() {
 	schemas["PayrollList"] = list("Payroll")
 	schemas["Payment"] = object(obj{"id": integer("编号"), "payroll_id": integer("名册"), "enrolment_id": integer("待遇"), "household_id": integer("户号"),
 		"subject": str("对象（脱敏）"), "region": str("村（居）"), "program": str("项目"), "pay_month": str("发放月份"), "benefit_month": str("所属月份"),
-		"kind": str("regular（当月）、back_pay（补发）、retry（重发）、once（一次性）、phase_out（渐退）、advance（先行救助）"),
+		"kind":       str("regular（当月）、back_pay（补发）、retry（重发）、once（一次性）、phase_out（渐退）、advance（先行救助）"),
 		"amount_fen": integer("金额（分）"), "persons": integer("人数"), "payee": str("收款人"), "bank_name": str("开户行"),
 		"bank_account": str("账号（脱敏）"), "retry_of": nullable(integer("重发的原失败行")), "status": str("draft、due、paid、failed"),
 		"bank_reason": str("银行退回原因")})

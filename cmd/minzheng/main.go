@@ -563,6 +563,9 @@ func cmdServe(ctx context.Context, args []string, out io.Writer, demo bool) erro
 		if err := generate(ctx, db, gen, out); err != nil {
 			return err
 		}
+		if err := seedDemoKin(ctx, db, out); err != nil {
+			return err
+		}
 	}
 	sys := minzheng.WithActor(ctx, minzheng.System("serve"))
 	entered, err := db.CalendarYears(sys)
