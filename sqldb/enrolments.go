@@ -22,6 +22,7 @@ func init() {
 	audit.Register("enrolment.review", "核查后调整待遇")
 	audit.Register("review.open", "启动定期核查")
 	audit.Register("enrolment.death_stop", "死亡停发本人待遇")
+	audit.Register("enrolment.import", "接转存量对象")
 }
 
 // paidFromApplication are the programmes paid from the month of the
@@ -209,8 +210,11 @@ func (tx *Tx) insertEnrolment(ctx context.Context, db *DB, e Enrolment, d *polic
 		return 0, err
 	}
 	action, what := "enrolment.create", "纳入"
-	if e.Granted == "auto_grant" {
+	switch e.Granted {
+	case "auto_grant":
 		action, what = "enrolment.auto_grant", "免申即享纳入"
+	case "import":
+		action, what = "enrolment.import", "接转存量对象"
 	}
 	name := e.Program
 	if p, ok := policy.ProgramByCode(e.Program); ok {
@@ -429,4 +433,102 @@ func (tx *Tx) onDeath(ctx context.Context, db *DB, a minzheng.Actor, hid int64, 
 		}
 	}
 	return nil
+}
+
+// ImportEnrolments takes over the recipients a region already had when it
+// began to use minzheng (存量对象接转): every active household of the region
+// — or member, for a person's programme — that the rules find eligible on
+// day is enrolled from month first, granted "import", with the rules'
+// decision kept as its record. 低保 comes first; 特困 only where the
+// household receives no 低保 (the two exclude each other, 《社会救助暂行
+// 办法》第14条 and 第10条). A benefit already in payment is left alone. It
+// is the command line's (the system actor's), audited per enrolment; it
+// answers how many it enrolled per programme.
+func (db *DB) ImportEnrolments(ctx context.Context, scope region.Code, programs []string, day minzheng.Date, first minzheng.Month) (map[string]int, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !a.IsSystem() {
+		return nil, &minzheng.Error{Code: minzheng.CodeForbidden, Message: "存量对象接转只能在命令行以系统身份进行"}
+	}
+	book, err := db.ParamBook(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	cond, args := InRegion("region_code", scope)
+	if err := db.eachInt(ctx, `SELECT id FROM households WHERE status = 'active' AND `+cond+` ORDER BY id`, args, func(id int64) { ids = append(ids, id) }); err != nil {
+		return nil, err
+	}
+	done := map[string]int{}
+	for len(ids) > 0 {
+		n := min(len(ids), 100)
+		batch := ids[:n]
+		ids = ids[n:]
+		// Read and decide outside the transaction; write the batch in one.
+		type grant struct {
+			e Enrolment
+			d policy.Decision
+		}
+		var grants []grant
+		for _, hid := range batch {
+			h, err := db.Household(ctx, hid, day)
+			if err != nil {
+				return nil, err
+			}
+			in := policy.FromRegistry(&h, day)
+			hasDibao := false
+			for _, prog := range programs {
+				p, ok := policy.ProgramByCode(prog)
+				if !ok {
+					return nil, minzheng.Invalid("program", "项目“%s”不存在", prog)
+				}
+				if prog == "tekun" && hasDibao {
+					continue
+				}
+				subjects := []string{""}
+				if p.Person {
+					subjects = subjects[:0]
+					for _, m := range h.Members {
+						subjects = append(subjects, string(m.IDNumber))
+					}
+				}
+				for _, subject := range subjects {
+					d, err := policy.Evaluate(policy.Request{Program: prog, Date: day, Region: h.Region, Subject: subject, Household: in}, book)
+					if err != nil || !d.IsEligible() || (d.AmountFen <= 0 && kwh(d) == 0) || d.Period != "month" {
+						continue
+					}
+					if prog == "dibao" {
+						hasDibao = true
+					}
+					grants = append(grants, grant{Enrolment{Program: prog, HouseholdID: h.ID, Subject: subject, Region: h.Region, AmountFen: d.AmountFen,
+						AmountKWh: kwh(d), Period: d.Period, FirstMonth: first, NextReview: nextReview(&h, day), Granted: "import",
+						Persons: personsCovered(subject, &d, &h)}, d})
+				}
+			}
+		}
+		err := db.InTx(ctx, func(tx *Tx) error {
+			for i := range grants {
+				g := &grants[i]
+				var open int
+				if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM enrolments WHERE household_id = ? AND program = ? AND subject = ? AND status IN ('active', 'phasing_out')`,
+					g.e.HouseholdID, g.e.Program, g.e.Subject).Scan(&open); err != nil {
+					return err
+				}
+				if open > 0 {
+					continue
+				}
+				if _, err := tx.insertEnrolment(ctx, db, g.e, &g.d, a); err != nil {
+					return err
+				}
+				done[g.e.Program]++
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("sqldb: import enrolments: %w", err)
+		}
+	}
+	return done, nil
 }

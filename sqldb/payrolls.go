@@ -542,7 +542,7 @@ func (db *DB) ApprovePayroll(ctx context.Context, id int64) (Payroll, error) {
 	if err != nil {
 		return p, notFound(err, fmt.Sprintf("发放名册 %d", id))
 	}
-	if !a.IsSystem() && (p.generatorID == a.UserID || p.GeneratedBy == a.Username) {
+	if (a.UserID != 0 && p.generatorID == a.UserID) || p.GeneratedBy == a.Username {
 		return Payroll{}, &minzheng.Error{Code: minzheng.CodeForbidden, Message: "这份发放名册是您生成的，须由另一位工作人员审核（生成与审核分离）"}
 	}
 	if err := db.CheckScope(ctx, "审核辖区外的发放名册", "payroll", strconv.FormatInt(id, 10), region.Code(p.Region)); err != nil {
@@ -571,6 +571,9 @@ func (db *DB) ApprovePayroll(ctx context.Context, id int64) (Payroll, error) {
 			if isUnique(err) {
 				return &minzheng.Error{Code: minzheng.CodeConflict, Message: "名册中有待遇的某个月份已在其他名册中发放，不能重复发放；请重新生成名册"}
 			}
+			return err
+		}
+		if err := tx.count(ctx, `payroll_id = ? AND status = 'due'`, id); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE payrolls SET state = 'approved', approved_at = ?, approved_by = ? WHERE id = ?`, At(db.now()), a.Username, id); err != nil {
@@ -740,6 +743,44 @@ func (db *DB) linesOf(ctx context.Context, cond string, args ...any) ([]payment.
 		}
 		l.EnrolmentID = e.Int64
 		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+// PayrollTarget is a county and programme with benefits to pay.
+type PayrollTarget struct {
+	County  region.Code
+	Program string
+}
+
+// PayrollTargets lists the counties and programmes of the region that have
+// enrolments paid in money: what a month's payrolls are made for.
+func (db *DB) PayrollTargets(ctx context.Context, scope region.Code) ([]PayrollTarget, error) {
+	a, err := requireHouseholds(ctx, auth.PermPaymentRead)
+	if err != nil {
+		return nil, err
+	}
+	scope, err = region.Narrow(region.ActorRegion(a), scope)
+	if err != nil {
+		return nil, db.Deny(ctx, "查看辖区外的发放对象", "payroll", "", scope)
+	}
+	cond, args := InRegion("region_code", scope)
+	rows, err := db.Query(ctx, `SELECT DISTINCT SUBSTR(region_code, 1, 6), program FROM enrolments WHERE amount_fen > 0 AND `+cond+`
+		ORDER BY 1, 2`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqldb: payroll targets: %w", err)
+	}
+	defer rows.Close()
+	var out []PayrollTarget
+	for rows.Next() {
+		var county, program string
+		if err := rows.Scan(&county, &program); err != nil {
+			return nil, err
+		}
+		if paidProgram(program) != nil {
+			continue
+		}
+		out = append(out, PayrollTarget{County: region.Code(county + "000000"), Program: program})
 	}
 	return out, rows.Err()
 }

@@ -102,6 +102,7 @@ func (s *Server) routeAPI() {
 	s.api = append(s.api, s.policyRoutes()...)
 	s.api = append(s.api, s.caseRoutes()...)
 	s.api = append(s.api, s.paymentRoutes()...)
+	s.api = append(s.api, s.reportRoutes()...)
 	for _, rt := range s.api {
 		rt := rt
 		s.mux.HandleFunc(rt.Method+" "+apiPrefix+rt.Path, func(w http.ResponseWriter, r *http.Request) {

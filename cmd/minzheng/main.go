@@ -368,10 +368,13 @@ var demoAccounts = []auth.UserInput{
 	{Username: "dxd_township", DisplayName: "大辛店镇民政办", Role: "township_officer", Region: "370614107"},
 	{Username: "cljz_township", DisplayName: "村里集镇民政办", Role: "township_officer", Region: "370614108"},
 	{Username: "tianning_county", DisplayName: "天宁区民政局", Role: "county_officer", Region: "320402"},
+	{Username: "tianning_checker", DisplayName: "天宁区民政局复核人", Role: "county_officer", Region: "320402"},
 	{Username: "huancui_county", DisplayName: "环翠区民政局", Role: "county_officer", Region: "371002"},
+	{Username: "huancui_checker", DisplayName: "环翠区民政局复核人", Role: "county_officer", Region: "371002"},
 	{Username: "jinan_city", DisplayName: "济南市民政局", Role: "city_officer", Region: "3701"},
 	{Username: "qinghai_province", DisplayName: "青海省民政厅", Role: "province_officer", Region: "63"},
 	{Username: "zhiduo_county", DisplayName: "治多县民政局", Role: "county_officer", Region: "632724"},
+	{Username: "zhiduo_checker", DisplayName: "治多县民政局复核人", Role: "county_officer", Region: "632724"},
 }
 
 // demoData says what synthetic households the demo makes.
@@ -564,6 +567,9 @@ func cmdServe(ctx context.Context, args []string, out io.Writer, demo bool) erro
 			return err
 		}
 		if err := seedDemoKin(ctx, db, out); err != nil {
+			return err
+		}
+		if err := seedDemoPayments(ctx, db, gen.regions, out); err != nil {
 			return err
 		}
 	}

@@ -158,3 +158,31 @@ ALTER TABLE enrolments ADD COLUMN phase_out_from TEXT;
 -- those covered alone under 单人保, or 1 for a person's benefit); 0 for
 -- rows made before this column, read as the household's members.
 ALTER TABLE enrolments ADD COLUMN persons INTEGER NOT NULL DEFAULT 0;
+
+-- What reports count, kept as payrolls are approved and returns imported,
+-- so that a year's report over a million recipients reads thousands of
+-- rows, not twelve million. payment_totals add up by programme, month and
+-- village; paid_holders say in which months of a year each household (or
+-- person, for a person's benefit) was paid — bit m-1 for month m — so that
+-- each is counted once over any period.
+CREATE TABLE payment_totals (
+    program      TEXT    NOT NULL,
+    pay_month    TEXT COLLATE "C" NOT NULL,
+    region_code  TEXT COLLATE "C" NOT NULL,
+    lines        BIGINT  NOT NULL,
+    person_times BIGINT  NOT NULL,
+    amount_fen   BIGINT  NOT NULL,
+    PRIMARY KEY (program, pay_month, region_code)
+);
+
+CREATE TABLE paid_holders (
+    program      TEXT    NOT NULL,
+    household_id BIGINT  NOT NULL,
+    subject      TEXT    NOT NULL,
+    year         INTEGER NOT NULL,
+    region_code  TEXT COLLATE "C" NOT NULL,
+    months       INTEGER NOT NULL,
+    persons      INTEGER NOT NULL,
+    PRIMARY KEY (program, household_id, subject, year)
+);
+CREATE INDEX paid_holders_report ON paid_holders (program, year, region_code, months, persons, household_id);
