@@ -581,7 +581,7 @@ func (db *DB) ApprovePayroll(ctx context.Context, id int64) (Payroll, error) {
 		}
 		return tx.Audit(ctx, audit.Event{Action: "payroll.approve", Entity: "payroll", EntityID: strconv.FormatInt(id, 10), Region: p.Region,
 			Summary: fmt.Sprintf("审核通过 %s %s 发放名册（%s 生成）：%d 行，%s 元", p.Month, p.ProgramName, p.GeneratedBy, p.Lines, p.AmountFen.Yuan()),
-			Before: map[string]any{"state": "draft"}, After: map[string]any{"state": "approved"}})
+			Before:  map[string]any{"state": "draft"}, After: map[string]any{"state": "approved"}})
 	})
 	if err != nil {
 		if _, ok := minzheng.AsError(err); ok {
