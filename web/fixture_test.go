@@ -53,6 +53,7 @@ var accounts = map[string]account{
 	"admin":    {"admin", "系统管理员", "admin", ""},
 	"auditor":  {"auditor", "审计监督员", "auditor", ""},
 	"penglai":  {"penglai_county", "蓬莱区民政局经办人", "county_officer", "370614"},
+	"checker":  {"penglai_checker", "蓬莱区民政局复核人", "county_officer", "370614"},
 	"tianning": {"tianning_county", "天宁区民政局", "county_officer", "320402"},
 	"dxd":      {"dxd_township", "大辛店镇民政办", "township_officer", "370614107"},
 	"qhadmin":  {"qinghai_admin", "青海省系统管理员", "admin", "63"},
