@@ -19,11 +19,11 @@ func TestMatrix(t *testing.T) {
 		RoleVillageClerk:    {PermJobRead: true, PermHouseholdRead: true, PermHouseholdWrite: true, PermCaseRead: true, PermCaseAct: true, PermReportRead: true},
 		RoleTownshipOfficer: {PermJobRead: true, PermIDReveal: true, PermHouseholdRead: true, PermHouseholdWrite: true, PermCaseRead: true, PermCaseAct: true, PermPaymentRead: true, PermReportRead: true},
 		RoleCountyOfficer: {PermJobRead: true, PermIDReveal: true, PermAuditRead: true, PermHouseholdRead: true, PermHouseholdWrite: true, PermParamEdit: true, PermCaseRead: true, PermCaseAct: true,
-			PermPaymentRead: true, PermPaymentRun: true, PermReportRead: true},
+			PermPaymentRead: true, PermPaymentRun: true, PermReportRead: true, PermBankTemplate: true},
 		RoleCityOfficer:     {PermJobRead: true, PermIDReveal: true, PermAuditRead: true, PermHouseholdRead: true, PermParamEdit: true, PermCaseRead: true, PermPaymentRead: true, PermReportRead: true},
 		RoleProvinceOfficer: {PermJobRead: true, PermIDReveal: true, PermAuditRead: true, PermHouseholdRead: true, PermParamEdit: true, PermCaseRead: true, PermPaymentRead: true, PermReportRead: true},
 		RoleAuditor:         {PermJobRead: true, PermIDReveal: true, PermAuditRead: true, PermAuditVerify: true, PermUserRead: true, PermHouseholdRead: true, PermCaseRead: true, PermPaymentRead: true, PermReportRead: true},
-		RoleAdmin:           {PermJobRead: true, PermAuditRead: true, PermAuditVerify: true, PermRegionEdit: true, PermCalendarEdit: true, PermUserRead: true, PermUserManage: true, PermParamEdit: true},
+		RoleAdmin:           {PermJobRead: true, PermAuditRead: true, PermAuditVerify: true, PermRegionEdit: true, PermCalendarEdit: true, PermUserRead: true, PermUserManage: true, PermParamEdit: true, PermBankTemplate: true},
 	}
 	if len(want) != len(Roles) {
 		t.Fatalf("the table has %d roles, the program %d", len(want), len(Roles))

@@ -70,22 +70,23 @@ type Permission string
 // The permissions. Later parts of the program add theirs here, with a row in
 // the matrix below and its test.
 const (
-	PermRegionEdit     Permission = "region.edit"      // set a region's attributes
-	PermCalendarEdit   Permission = "calendar.edit"    // enter a year's holidays
-	PermUserRead       Permission = "user.read"        // see accounts
-	PermUserManage     Permission = "user.manage"      // create and change accounts
-	PermAuditRead      Permission = "audit.read"       // read the operation log
-	PermAuditVerify    Permission = "audit.verify"     // verify the log's hash chain
-	PermJobRead        Permission = "job.read"         // follow background jobs
-	PermIDReveal       Permission = "id_number.reveal" // show an ID number unmasked (audited)
-	PermHouseholdRead  Permission = "household.read"   // see households in the registry
-	PermHouseholdWrite Permission = "household.write"  // create and change households, import
-	PermParamEdit      Permission = "param.edit"       // set a standard: add a dated parameter row with its document
-	PermCaseRead       Permission = "case.read"        // see cases, notices in the making, the kin register
-	PermCaseAct        Permission = "case.act"         // record applications and act on cases (the flow's table says which actions)
-	PermPaymentRead    Permission = "payment.read"     // see payrolls, payments, ledgers, recoveries and card custody
-	PermPaymentRun     Permission = "payment.run"      // generate, approve (not one's own), export and reconcile payrolls; holds, recoveries, card custody
-	PermReportRead     Permission = "report.read"      // read the statistics reports of the region
+	PermRegionEdit     Permission = "region.edit"        // set a region's attributes
+	PermCalendarEdit   Permission = "calendar.edit"      // enter a year's holidays
+	PermUserRead       Permission = "user.read"          // see accounts
+	PermUserManage     Permission = "user.manage"        // create and change accounts
+	PermAuditRead      Permission = "audit.read"         // read the operation log
+	PermAuditVerify    Permission = "audit.verify"       // verify the log's hash chain
+	PermJobRead        Permission = "job.read"           // follow background jobs
+	PermIDReveal       Permission = "id_number.reveal"   // show an ID number unmasked (audited)
+	PermHouseholdRead  Permission = "household.read"     // see households in the registry
+	PermHouseholdWrite Permission = "household.write"    // create and change households, import
+	PermParamEdit      Permission = "param.edit"         // set a standard: add a dated parameter row with its document
+	PermCaseRead       Permission = "case.read"          // see cases, notices in the making, the kin register
+	PermCaseAct        Permission = "case.act"           // record applications and act on cases (the flow's table says which actions)
+	PermPaymentRead    Permission = "payment.read"       // see payrolls, payments, ledgers, recoveries and card custody
+	PermPaymentRun     Permission = "payment.run"        // generate, approve (not one's own), export and reconcile payrolls; holds, recoveries, card custody
+	PermReportRead     Permission = "report.read"        // read the statistics reports of the region
+	PermBankTemplate   Permission = "bank_template.edit" // set a bank's file layout
 )
 
 // permissionInfo names each permission and says whether it changes data;
@@ -110,6 +111,7 @@ var permissionInfo = map[Permission]struct {
 	PermPaymentRead:    {"查看资金发放", false},
 	PermPaymentRun:     {"办理资金发放", true},
 	PermReportRead:     {"查看统计报表", false},
+	PermBankTemplate:   {"设置银行文件格式", true},
 }
 
 // matrix is the permission matrix: who may do what, within their region.
@@ -119,20 +121,20 @@ var matrix = map[Role][]Permission{
 	// The county pays (《低保办法》第25条): its officers generate and
 	// approve payrolls, each approving only what another generated.
 	RoleCountyOfficer: {PermJobRead, PermIDReveal, PermAuditRead, PermHouseholdRead, PermHouseholdWrite, PermParamEdit, PermCaseRead, PermCaseAct,
-		PermPaymentRead, PermPaymentRun, PermReportRead},
+		PermPaymentRead, PermPaymentRun, PermReportRead, PermBankTemplate},
 	RoleCityOfficer:     {PermJobRead, PermIDReveal, PermAuditRead, PermHouseholdRead, PermParamEdit, PermCaseRead, PermPaymentRead, PermReportRead},
 	RoleProvinceOfficer: {PermJobRead, PermIDReveal, PermAuditRead, PermHouseholdRead, PermParamEdit, PermCaseRead, PermPaymentRead, PermReportRead},
 	RoleAuditor:         {PermJobRead, PermIDReveal, PermAuditRead, PermAuditVerify, PermUserRead, PermHouseholdRead, PermCaseRead, PermPaymentRead, PermReportRead},
 	// The administrator runs the system and sees no one's personal data; a
 	// national administrator also keeps the national default standards.
-	RoleAdmin: {PermJobRead, PermAuditRead, PermAuditVerify, PermRegionEdit, PermCalendarEdit, PermUserRead, PermUserManage, PermParamEdit},
+	RoleAdmin: {PermJobRead, PermAuditRead, PermAuditVerify, PermRegionEdit, PermCalendarEdit, PermUserRead, PermUserManage, PermParamEdit, PermBankTemplate},
 }
 
 // Permissions lists every permission, for the matrix page and its test.
 func Permissions() []Permission {
 	return []Permission{PermRegionEdit, PermCalendarEdit, PermUserRead, PermUserManage, PermAuditRead, PermAuditVerify,
 		PermJobRead, PermIDReveal, PermHouseholdRead, PermHouseholdWrite, PermParamEdit, PermCaseRead, PermCaseAct,
-		PermPaymentRead, PermPaymentRun, PermReportRead}
+		PermPaymentRead, PermPaymentRun, PermReportRead, PermBankTemplate}
 }
 
 // Chinese is the permission's name on screen.

@@ -103,6 +103,7 @@ func (s *Server) routeAPI() {
 	s.api = append(s.api, s.caseRoutes()...)
 	s.api = append(s.api, s.paymentRoutes()...)
 	s.api = append(s.api, s.reportRoutes()...)
+	s.api = append(s.api, s.bankRoutes()...)
 	for _, rt := range s.api {
 		rt := rt
 		s.mux.HandleFunc(rt.Method+" "+apiPrefix+rt.Path, func(w http.ResponseWriter, r *http.Request) {

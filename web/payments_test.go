@@ -1,9 +1,14 @@
 package web
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
 	"fmt"
+	"io"
+	"mime/multipart"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -154,6 +159,133 @@ func TestPaidOnce(t *testing.T) {
 		})
 		if err == nil || !strings.Contains(strings.ToLower(err.Error()), "unique") {
 			t.Fatalf("a second payment of the same month should be refused by the database: %v", err)
+		}
+	})
+}
+
+// postFile sends a file as the form field "file".
+func (f *fixture) postFile(t *testing.T, path, token, name string, content []byte) (int, any) {
+	t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	fw, err := mw.CreateFormFile("file", name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fw.Write(content)
+	mw.Close()
+	resp := f.request(t, "POST", path, token, buf.Bytes(), http.Header{"Content-Type": {mw.FormDataContentType()}})
+	return decodeResp(t, resp)
+}
+
+func TestBankFiles(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		recipients := paymentSetup(t, f, 300, minzheng.NewMonth(2024, time.January))
+		if recipients < 3 {
+			t.Skipf("%d recipients: too few for the test", recipients)
+		}
+		maker, checker := f.apiLogin(t, "penglai"), f.apiLogin(t, "checker")
+		run := func(month string) map[string]any {
+			t.Helper()
+			status, v := f.do(t, "POST", "/api/v1/payrolls", maker, map[string]any{"region": "370614", "month": month, "program": "dibao"})
+			if status != http.StatusCreated {
+				t.Fatalf("%s: %d %v", month, status, v)
+			}
+			id := jnum(t, jobj(t, v)["id"])
+			status, v = f.do(t, "POST", fmt.Sprintf("/api/v1/payrolls/%d/approve", id), checker, nil)
+			if status != http.StatusOK {
+				t.Fatalf("approve %s: %d %v", month, status, v)
+			}
+			return jobj(t, v)
+		}
+		jan := run("2024-01")
+		id := jnum(t, jan["id"])
+		// The bank file: every line, accounts in full, the control totals.
+		resp := f.request(t, "GET", fmt.Sprintf("/api/v1/payrolls/%d/bank_file?format=csv", id), checker, nil, nil)
+		raw, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || resp.Header.Get("X-Control-Lines") != strconv.Itoa(recipients) {
+			t.Fatalf("bank file: %d %v %s", resp.StatusCode, resp.Header, raw)
+		}
+		recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf")))).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(recs) != recipients+1 || recs[0][0] != "发放编号" || strings.Contains(recs[1][2], "*") {
+			t.Fatalf("bank file: %d rows, header %v, first %v", len(recs), recs[0], recs[1])
+		}
+		status, v := f.do(t, "GET", fmt.Sprintf("/api/v1/payrolls/%d", id), checker, nil)
+		if jobj(t, v)["state"] != "exported" {
+			t.Fatalf("after the export: %v", v)
+		}
+		if f.auditCount(t, "payroll.export") != 1 {
+			t.Error("the export should be audited")
+		}
+		// The bank's return: all paid but one failed, one line not answered
+		// (its amount disagrees), and a line the payroll does not have.
+		var ret strings.Builder
+		ret.WriteString("发放编号,金额（元）,结果,原因\r\n")
+		failedLine := recs[1][0]
+		for i, r := range recs[1:] {
+			switch i {
+			case 0:
+				fmt.Fprintf(&ret, "%s,%s,失败,账户已销户\r\n", r[0], r[4])
+			case 1:
+				fmt.Fprintf(&ret, "%s,%s,成功,\r\n", r[0], "1.00")
+			default:
+				fmt.Fprintf(&ret, "%s,%s,成功,\r\n", r[0], r[4])
+			}
+		}
+		ret.WriteString("999999,100.00,成功,\r\n")
+		status, v = f.postFile(t, fmt.Sprintf("/api/v1/payrolls/%d/returns", id), checker, "回盘.csv", []byte(ret.String()))
+		rep := jobj(t, v)
+		if status != http.StatusOK || jnum(t, rep["paid"]) != recipients-2 || jnum(t, rep["failed"]) != 1 || len(jarr(t, rep["problems"])) != 2 ||
+			jnum(t, rep["outstanding"]) != 1 || rep["reconciled"] != false {
+			t.Fatalf("return: %d %v", status, rep)
+		}
+		// The same file again: recognised, nothing changes.
+		status, v = f.postFile(t, fmt.Sprintf("/api/v1/payrolls/%d/returns", id), checker, "回盘-副本.csv", []byte(ret.String()))
+		if status != http.StatusOK || jobj(t, v)["repeated"] != true || jnum(t, jobj(t, v)["paid"]) != recipients-2 {
+			t.Fatalf("the same return again: %d %v", status, v)
+		}
+		// A file the program cannot read is refused whole.
+		status, v = f.postFile(t, fmt.Sprintf("/api/v1/payrolls/%d/returns", id), checker, "坏.csv", []byte("发放编号,金额（元）,结果\r\nabc,1.00,成功\r\n"))
+		wantError(t, status, v, http.StatusBadRequest, "invalid", "file")
+		// The failed line leaves the report.
+		status, v = f.do(t, "GET", "/api/v1/reports/payments?region=370614&from=2024-01&to=2024-01&program=dibao", checker, nil)
+		if jnum(t, jobj(t, v)["lines"]) != recipients-1 {
+			t.Fatalf("report after the return: %v", v)
+		}
+		// February without a corrected account: no retry; with one, the
+		// failed line is paid again, referring to it.
+		lineID, _ := strconv.ParseInt(failedLine, 10, 64)
+		var hid int64
+		sys := minzheng.WithActor(context.Background(), minzheng.System("test"))
+		if err := f.db.QueryRow(sys, `SELECT household_id FROM payments WHERE id = ?`, lineID).Scan(&hid); err != nil {
+			t.Fatal(err)
+		}
+		status, v = f.do(t, "PATCH", fmt.Sprintf("/api/v1/households/%d", hid), f.apiLogin(t, "dxd"), map[string]any{"valid_from": minzheng.DateOf(f.clk.Now()).String(),
+			"bank": map[string]any{"name": "中国邮政储蓄银行", "account": "6221886000012345678", "holder": "户主"}})
+		if status != http.StatusOK {
+			t.Fatalf("correct the account: %d %v", status, v)
+		}
+		feb := run("2024-02")
+		status, v = f.do(t, "GET", fmt.Sprintf("/api/v1/payrolls/%d/lines?per_page=500", jnum(t, feb["id"])), checker, nil)
+		if status != http.StatusOK {
+			t.Fatalf("February's lines: %d %v", status, v)
+		}
+		items, _ := jitems(t, v)
+		retries := 0
+		for _, it := range items {
+			if it["kind"] == "retry" {
+				retries++
+				if jnum(t, it["retry_of"]) != int(lineID) || it["benefit_month"] != "2024-01" {
+					t.Errorf("retry %v", it)
+				}
+			}
+		}
+		if retries != 1 || len(items) != recipients+1 {
+			t.Fatalf("February: %d lines, %d retries", len(items), retries)
 		}
 	})
 }

@@ -66,6 +66,22 @@ type Writer struct {
 	pending   [][]string // the first rows, held until the columns are sized
 	started   bool
 	cells     []any // reused for each row
+	extra     []extraSheet
+}
+
+// extraSheet is a small sheet added after the data: a control sheet.
+type extraSheet struct {
+	name string
+	rows [][]string
+}
+
+// AddSheet adds, to a workbook, a small second sheet of rows written after
+// the data (a bank file's control sheet: lines and totals). A CSV holds one
+// table and ignores it. Call it before Close.
+func (wr *Writer) AddSheet(name string, rows [][]string) {
+	if wr.format == FormatXLSX {
+		wr.extra = append(wr.extra, extraSheet{sheetName(name), rows})
+	}
 }
 
 // NewWriter starts a file of the given format (FormatXLSX or FormatCSV)
@@ -268,6 +284,25 @@ func (wr *Writer) finish() error {
 	}
 	if err := wr.sw.Flush(); err != nil {
 		return fmt.Errorf("xlsx: flush sheet: %w", err)
+	}
+	for _, x := range wr.extra {
+		if _, err := wr.book.NewSheet(x.name); err != nil {
+			return fmt.Errorf("xlsx: sheet %q: %w", x.name, err)
+		}
+		for i, row := range x.rows {
+			for j, v := range row {
+				cell, err := excelize.CoordinatesToCellName(j+1, i+1)
+				if err != nil {
+					return err
+				}
+				if err := wr.book.SetCellStr(x.name, cell, v); err != nil {
+					return fmt.Errorf("xlsx: sheet %q: %w", x.name, err)
+				}
+			}
+		}
+		if err := wr.book.SetColWidth(x.name, "A", "B", 24); err != nil {
+			return fmt.Errorf("xlsx: sheet %q: %w", x.name, err)
+		}
 	}
 	if err := wr.book.Write(wr.out); err != nil {
 		return fmt.Errorf("xlsx: write workbook: %w", err)
