@@ -53,7 +53,6 @@ var accounts = map[string]account{
 	"admin":    {"admin", "系统管理员", "admin", ""},
 	"auditor":  {"auditor", "审计监督员", "auditor", ""},
 	"penglai":  {"penglai_county", "蓬莱区民政局经办人", "county_officer", "370614"},
-	"checker":  {"penglai_checker", "蓬莱区民政局复核人", "county_officer", "370614"},
 	"tianning": {"tianning_county", "天宁区民政局", "county_officer", "320402"},
 	"dxd":      {"dxd_township", "大辛店镇民政办", "township_officer", "370614107"},
 	"qhadmin":  {"qinghai_admin", "青海省系统管理员", "admin", "63"},
@@ -124,22 +123,29 @@ func newFixture(t *testing.T, db *sqldb.DB, clk *minzheng.FixedClock) *fixture {
 		if name == "clerk" {
 			a.Region = f.village
 		}
-		in := auth.UserInput{Username: a.Username, DisplayName: a.DisplayName, Role: a.Role, Region: a.Region, Password: password, Active: true}
-		c, err := in.Validate(true, false)
-		if err != nil {
-			t.Fatalf("account %s: %v", name, err)
-		}
-		hash, err := auth.TestHasher.Hash(c.Password)
-		if err != nil {
-			t.Fatal(err)
-		}
-		u, err := db.CreateUser(sys, c, hash)
-		if err != nil {
-			t.Fatalf("create %s: %v", name, err)
-		}
-		f.users[name] = u
+		f.addUser(t, name, a)
 	}
 	return f
+}
+
+// addUser creates a test account under a short name.
+func (f *fixture) addUser(t *testing.T, name string, a account) {
+	t.Helper()
+	sys := minzheng.WithActor(context.Background(), minzheng.System("test"))
+	in := auth.UserInput{Username: a.Username, DisplayName: a.DisplayName, Role: a.Role, Region: a.Region, Password: password, Active: true}
+	c, err := in.Validate(true, false)
+	if err != nil {
+		t.Fatalf("account %s: %v", name, err)
+	}
+	hash, err := auth.TestHasher.Hash(c.Password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := f.db.CreateUser(sys, c, hash)
+	if err != nil {
+		t.Fatalf("create %s: %v", name, err)
+	}
+	f.users[name] = u
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -23,6 +23,7 @@ import (
 func paymentSetup(t *testing.T, f *fixture, n int, first minzheng.Month) int {
 	t.Helper()
 	policySetup(t, f, n)
+	f.addUser(t, "checker", account{"penglai_checker", "蓬莱区民政局复核人", "county_officer", "370614"})
 	sys := minzheng.WithActor(context.Background(), minzheng.System("test"))
 	got, err := f.db.ImportEnrolments(sys, "370614000000", []string{"dibao", "elderly_longevity"}, minzheng.DateOf(f.clk.Now()), first)
 	if err != nil {
