@@ -59,7 +59,11 @@ func reviewFlow(program, kind string) *Flow {
 		{From: []State{Visited, Noticed}, Action: Recalculate, Next: Continued, Title: "继续保障（按核查结果测算金额）", Decider: true,
 			Fields: []Field{{Name: "note", Title: "说明", Kind: "text"}}, Cite: "《最低生活保障审核确认办法》第31、32条"},
 		{From: decideFrom, Action: StopBenefit, Next: Stopped, Title: "停止保障（下月起）", Decider: true,
-			Fields: []Field{text("reason", "停止的理由（书面告知）")}, Cite: "《最低生活保障审核确认办法》第32条"},
+			Fields: []Field{text("reason", "停止的理由（书面告知）"),
+				{Name: "undue_from", Title: "自哪个月起不应享受（YYYY-MM，已发的予以追缴；不填则不追缴）", Kind: "text"},
+				{Name: "fraud", Title: "认定为骗取社会救助", Kind: "bool"},
+				{Name: "fine_multiple", Title: "罚款倍数（骗取的，1—3 倍）", Kind: "text"}},
+			Cite: "《最低生活保障审核确认办法》第32条；《社会救助暂行办法》第68条"},
 		{From: decideFrom, Action: PhaseOut, Next: PhasingOut, Title: "渐退", Decider: true,
 			Fields: []Field{{Name: "months", Title: "渐退月数（1—6）", Kind: "text", Required: true}, text("reason", "渐退的理由（如家庭成员就业）")},
 			Cite:   "《最低生活保障审核确认办法》第33条；《关于进一步做好最低生活保障等社会救助兜底保障工作的通知》一(三)"},
@@ -95,6 +99,11 @@ func reviewGuard(a Action, c *Case, in Input, ctx Context, today minzheng.Date) 
 		}
 		c.Decision = &d
 	case StopBenefit, PhaseOut:
+		if a == StopBenefit {
+			if err := checkUndue(in, today); err != nil {
+				return err
+			}
+		}
 		if a == PhaseOut {
 			var n int
 			if _, err := fmt.Sscanf(in.Text("months"), "%d", &n); err != nil || n < 1 || n > 6 {
@@ -106,6 +115,35 @@ func reviewGuard(a Action, c *Case, in Input, ctx Context, today minzheng.Date) 
 				c.Decision = &d
 			}
 		}
+	}
+	return nil
+}
+
+// checkUndue checks what a stop says of payments not owed: the month they
+// began, not after this one; and, for fraud, a fine of one to three times
+// the amount (《社会救助暂行办法》第68条). Fraud needs the month.
+func checkUndue(in Input, today minzheng.Date) error {
+	from := in.Text("undue_from")
+	if from == "" {
+		if in.Bool("fraud") {
+			return minzheng.Invalid("undue_from", "认定骗取的，请填写自哪个月起不应享受，以便追缴")
+		}
+		return nil
+	}
+	m, err := minzheng.ParseMonth(from)
+	if err != nil {
+		return minzheng.Invalid("undue_from", "月份“%s”格式不对，应为 YYYY-MM", from)
+	}
+	if m > today.Month() {
+		return minzheng.Invalid("undue_from", "月份 %s 晚于本月", from)
+	}
+	if in.Bool("fraud") {
+		var n int
+		if _, err := fmt.Sscanf(in.Text("fine_multiple"), "%d", &n); err != nil || n < 1 || n > 3 {
+			return minzheng.Invalid("fine_multiple", "骗取社会救助的，处骗取金额 1 倍以上 3 倍以下罚款，请填写 1、2 或 3")
+		}
+	} else if in.Text("fine_multiple") != "" {
+		return minzheng.Invalid("fine_multiple", "只有认定骗取的才处罚款")
 	}
 	return nil
 }

@@ -295,6 +295,27 @@ func (tx *Tx) applyReview(ctx context.Context, db *DB, c *CaseRecord, ev casewor
 			return nil, err
 		}
 		done["stopped_from"] = next.String()
+		// Payments found not owed since a month the review names are to be
+		// paid back; where fraud is decided, with a fine of 1–3 times the
+		// amount (《社会救助暂行办法》第68条).
+		if from := ev.Fields.Text("undue_from"); from != "" {
+			m, err := minzheng.ParseMonth(from)
+			if err != nil {
+				return nil, minzheng.Invalid("undue_from", "月份“%s”格式不对，应为 YYYY-MM", from)
+			}
+			reason, fine := RecoveryUndue, 0
+			if ev.Fields.Bool("fraud") {
+				reason = RecoveryFraud
+				fine, _ = strconv.Atoi(ev.Fields.Text("fine_multiple"))
+			}
+			rid, amount, err := tx.openRecovery(ctx, db, actor, id, m, reason, ev.Fields.Text("reason"), c.ID, fine)
+			if err != nil {
+				return nil, err
+			}
+			if rid != 0 {
+				done["recovery_id"], done["recovery_fen"] = rid, int64(amount)
+			}
+		}
 		// What was granted without application on the strength of this
 		// benefit (免申即享) ends with it.
 		res, err := tx.Exec(ctx, `UPDATE enrolments SET status = 'stopped', stopped_from = ? WHERE household_id = ? AND granted = 'auto_grant'
@@ -383,10 +404,30 @@ func (db *DB) OpenDueReviews(ctx context.Context, scope region.Code, day minzhen
 // may change it.
 func (tx *Tx) onDeath(ctx context.Context, db *DB, a minzheng.Actor, hid int64, reg, idNumber string, died minzheng.Date) error {
 	stop := died.Month() + 1
+	var own []int64
+	rows, err := tx.Query(ctx, `SELECT id FROM enrolments WHERE household_id = ? AND subject = ? AND status IN ('active', 'phasing_out')`, hid, idNumber)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		own = append(own, id)
+	}
+	rows.Close()
 	res, err := tx.Exec(ctx, `UPDATE enrolments SET status = 'stopped', stopped_from = ? WHERE household_id = ? AND subject = ? AND status IN ('active', 'phasing_out')`,
 		stop, hid, idNumber)
 	if err != nil {
 		return err
+	}
+	// What was paid for the months after the death is to be paid back.
+	for _, id := range own {
+		if _, _, err := tx.openRecovery(ctx, db, a, id, stop, RecoveryDeath, fmt.Sprintf("对象于 %s 死亡", died), 0, 0); err != nil {
+			return err
+		}
 	}
 	if n, _ := res.RowsAffected(); n > 0 {
 		if err := tx.Audit(ctx, audit.Event{Action: "enrolment.death_stop", Entity: "household", EntityID: strconv.FormatInt(hid, 10), Region: reg,
@@ -394,7 +435,7 @@ func (tx *Tx) onDeath(ctx context.Context, db *DB, a minzheng.Actor, hid int64, 
 			return err
 		}
 	}
-	rows, err := tx.Query(ctx, `SELECT DISTINCT program FROM enrolments WHERE household_id = ? AND subject = '' AND status = 'active' AND program IN ('dibao', 'tekun')`, hid)
+	rows, err = tx.Query(ctx, `SELECT DISTINCT program FROM enrolments WHERE household_id = ? AND subject = '' AND status = 'active' AND program IN ('dibao', 'tekun')`, hid)
 	if err != nil {
 		return err
 	}

@@ -22,6 +22,12 @@ func (s *Server) paymentRoutes() []apiRoute {
 			Query: append([]apiParam{{"status", "string", "draft、due、paid、failed", false}}, pageParams...), Response: "PaymentList", handle: s.apiPayrollLines},
 		{Method: "GET", Path: "/payrolls/{id}/diff", Summary: "与上月名册相比：新增、停发、金额变动、补发和重发", Tag: tag, Response: "PayrollDiff", handle: s.apiPayrollDiff},
 		{Method: "POST", Path: "/payrolls/{id}/approve", Summary: "审核发放名册（生成人不能审核自己生成的名册）；审核后冻结", Tag: tag, Response: "Payroll", handle: s.apiApprovePayroll},
+		{Method: "GET", Path: "/enrolments/{id}/ledger", Summary: "一项待遇的台账：应发、已发、银行退回、追缴、罚款、退回和核销，以及余额", Tag: tag, Response: "Ledger", handle: s.apiLedger},
+		{Method: "GET", Path: "/recoveries", Summary: "追缴列表（本辖区）", Tag: tag,
+			Query: []apiParam{{"region", "string", "区划代码", false}, {"status", "string", "open（追缴中）或 settled（已结清）", false}}, Response: "RecoveryList", handle: s.apiRecoveries},
+		{Method: "GET", Path: "/recoveries/{id}", Summary: "一笔追缴：所追缴的发放明细、退回和核销记录、尚欠余额", Tag: tag, Response: "Recovery", handle: s.apiRecovery},
+		{Method: "POST", Path: "/recoveries/{id}/entries", Summary: "登记追缴款退回或核销（不超过尚欠余额；核销须写明理由）", Tag: tag, Body: "RecoveryEntryInput", Response: "Recovery",
+			Status: http.StatusCreated, handle: s.apiAddRecoveryEntry},
 	}
 }
 
@@ -120,6 +126,47 @@ func (s *Server) apiApprovePayroll(r *http.Request) (any, error) {
 	return s.db.ApprovePayroll(r.Context(), id)
 }
 
+func (s *Server) apiLedger(r *http.Request) (any, error) {
+	id, err := pathInt(r, "id", "待遇")
+	if err != nil {
+		return nil, err
+	}
+	return s.db.EnrolmentLedger(r.Context(), id)
+}
+
+func (s *Server) apiRecoveries(r *http.Request) (any, error) {
+	q := r.URL.Query()
+	reg, err := region.ParseScope(q.Get("region"))
+	if err != nil {
+		return nil, minzheng.Invalid("region", "区划代码“%s”格式不对", q.Get("region"))
+	}
+	list, err := s.db.Recoveries(r.Context(), reg, q.Get("status"))
+	if err != nil {
+		return nil, err
+	}
+	return listJSON{Items: list, Total: len(list)}, nil
+}
+
+func (s *Server) apiRecovery(r *http.Request) (any, error) {
+	id, err := pathInt(r, "id", "追缴")
+	if err != nil {
+		return nil, err
+	}
+	return s.db.Recovery(r.Context(), id)
+}
+
+func (s *Server) apiAddRecoveryEntry(r *http.Request) (any, error) {
+	id, err := pathInt(r, "id", "追缴")
+	if err != nil {
+		return nil, err
+	}
+	var in sqldb.RecoveryEntryInput
+	if err := decodeJSON(r, &in); err != nil {
+		return nil, err
+	}
+	return s.db.AddRecoveryEntry(r.Context(), id, in)
+}
+
 func init() {
 	schemas["NewPayroll"] = object(obj{"region": str("县（区）6 位代码"), "month": str("发放月份 YYYY-MM"), "program": str("项目，如 dibao")},
 		"region", "month", "program")
@@ -139,6 +186,21 @@ func init() {
 	schemas["PaymentList"] = list("Payment")
 	change := object(obj{"enrolment_id": integer("待遇"), "household_id": integer("户号"), "subject": str("对象（脱敏）"), "region": str("村（居）"),
 		"payee": str("收款人"), "before_fen": integer("上月金额"), "after_fen": integer("本月金额")})
+	entry := object(obj{"id": integer("编号"), "kind": str("repayment（退回）或 waiver（核销）"), "amount_fen": integer("金额（分）"), "on": str("日期"),
+		"note": str("说明"), "by": str("登记人")})
+	schemas["RecoveryEntryInput"] = object(obj{"kind": str("repayment（退回）或 waiver（核销）"), "amount_fen": integer("金额（分）"), "on": str("日期，默认今天"),
+		"note": str("说明；核销须写明理由")}, "kind", "amount_fen")
+	schemas["Recovery"] = object(obj{"id": integer("编号"), "enrolment_id": integer("待遇"), "household_id": integer("户号"), "region": str("村（居）"),
+		"program": str("项目"), "reason": str("death、undue、fraud"), "reason_name": str("原因"), "note": str("说明"), "case_id": nullable(integer("核查案件")),
+		"amount_fen": integer("应追缴（分）"), "fine_fen": integer("罚款（分）"), "repaid_fen": integer("已退回（分）"), "waived_fen": integer("已核销（分）"),
+		"balance_fen": integer("尚欠（分）"), "status": str("open 或 settled"), "opened_at": str("启动时间"), "opened_by": str("启动人"),
+		"payments": arrayOf(ref("Payment")), "entries": arrayOf(entry)})
+	schemas["RecoveryList"] = list("Recovery")
+	schemas["Ledger"] = object(obj{"enrolment": ref("Enrolment"), "entries": arrayOf(object(obj{"month": str("月份"), "kind": str("payment、returned、recovery、fine、repayment、waiver"),
+		"text": str("摘要"), "amount_fen": integer("金额（分）"), "payment_id": integer("发放明细"), "recovery_id": integer("追缴")})),
+		"due_fen": integer("已审核应发"), "paid_fen": integer("银行已发"), "in_bank_fen": integer("待银行发放"), "returned_fen": integer("银行退回"),
+		"recover_fen": integer("应追缴"), "fine_fen": integer("罚款"), "repaid_fen": integer("已退回"), "waived_fen": integer("已核销"),
+		"owed_fen": integer("尚欠"), "net_paid_fen": integer("实得：已发减已退回")})
 	schemas["PayrollDiff"] = object(obj{"new": arrayOf(change), "stopped": arrayOf(change), "changed": arrayOf(change),
 		"back_pay": arrayOf(obj{"type": "object", "description": "补发、重发和一次性发放的行"})})
 }

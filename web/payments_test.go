@@ -290,3 +290,125 @@ func TestBankFiles(t *testing.T) {
 		}
 	})
 }
+
+// payMonths makes and approves a programme's payrolls of 蓬莱 for months.
+func payMonths(t *testing.T, f *fixture, program string, months ...string) {
+	t.Helper()
+	maker, checker := f.apiLogin(t, "penglai"), f.apiLogin(t, "checker")
+	for _, month := range months {
+		status, v := f.do(t, "POST", "/api/v1/payrolls", maker, map[string]any{"region": "370614", "month": month, "program": program})
+		if status != http.StatusCreated {
+			t.Fatalf("%s %s: %d %v", program, month, status, v)
+		}
+		if status, v = f.do(t, "POST", fmt.Sprintf("/api/v1/payrolls/%d/approve", jnum(t, jobj(t, v)["id"])), checker, nil); status != http.StatusOK {
+			t.Fatalf("approve %s %s: %d %v", program, month, status, v)
+		}
+	}
+}
+
+func TestRecoveries(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		paymentSetup(t, f, 300, minzheng.NewMonth(2024, time.January))
+		sys := minzheng.WithActor(context.Background(), minzheng.System("test"))
+		var enrolment, amount, pid int64
+		err := f.db.QueryRow(sys, `SELECT e.id, e.amount_fen, p.id FROM enrolments e JOIN persons p ON p.id_number = e.subject
+			WHERE e.program = 'elderly_longevity' AND e.amount_fen > 0 ORDER BY e.id LIMIT 1`).Scan(&enrolment, &amount, &pid)
+		if err != nil {
+			t.Skipf("no 高龄津贴 recipient: %v", err)
+		}
+		payMonths(t, f, "elderly_longevity", "2024-01", "2024-02", "2024-03")
+		checker := f.apiLogin(t, "checker")
+		// The death is recorded in April: February and March were paid for
+		// nothing and are to be paid back.
+		status, v := f.do(t, "PATCH", fmt.Sprintf("/api/v1/persons/%d", pid), f.apiLogin(t, "dxd"), map[string]any{"death_date": "2024-01-15"})
+		if status != http.StatusOK {
+			t.Fatalf("record the death: %d %v", status, v)
+		}
+		status, v = f.do(t, "GET", "/api/v1/recoveries?region=370614&status=open", checker, nil)
+		items, total := jitems(t, v)
+		if status != http.StatusOK || total != 1 || jnum(t, items[0]["amount_fen"]) != int(2*amount) || items[0]["reason"] != "death" {
+			t.Fatalf("recoveries: %d %v", status, v)
+		}
+		rid := jnum(t, items[0]["id"])
+		entry := func(body map[string]any) (int, any) {
+			return f.do(t, "POST", fmt.Sprintf("/api/v1/recoveries/%d/entries", rid), checker, body)
+		}
+		status, v = entry(map[string]any{"kind": "repayment", "amount_fen": 3 * amount})
+		wantError(t, status, v, http.StatusConflict, "conflict", "")
+		status, v = entry(map[string]any{"kind": "waiver", "amount_fen": 1})
+		wantError(t, status, v, http.StatusBadRequest, "invalid", "note")
+		status, v = entry(map[string]any{"kind": "repayment", "amount_fen": amount})
+		if status != http.StatusCreated || jnum(t, jobj(t, v)["balance_fen"]) != int(amount) || jobj(t, v)["status"] != "open" {
+			t.Fatalf("a first repayment: %d %v", status, v)
+		}
+		status, v = entry(map[string]any{"kind": "repayment", "amount_fen": amount})
+		if status != http.StatusCreated || jnum(t, jobj(t, v)["balance_fen"]) != 0 || jobj(t, v)["status"] != "settled" {
+			t.Fatalf("the last repayment: %d %v", status, v)
+		}
+		status, v = entry(map[string]any{"kind": "repayment", "amount_fen": 1})
+		wantError(t, status, v, http.StatusConflict, "conflict", "")
+		// The ledger: three months due, two recovered and repaid.
+		status, v = f.do(t, "GET", fmt.Sprintf("/api/v1/enrolments/%d/ledger", enrolment), checker, nil)
+		l := jobj(t, v)
+		if status != http.StatusOK || jnum(t, l["due_fen"]) != int(3*amount) || jnum(t, l["recover_fen"]) != int(2*amount) ||
+			jnum(t, l["repaid_fen"]) != int(2*amount) || jnum(t, l["owed_fen"]) != 0 {
+			t.Fatalf("ledger: %d %v", status, v)
+		}
+		// April's payroll no longer pays the deceased.
+		payMonths(t, f, "elderly_longevity", "2024-04")
+		var n int
+		if err := f.db.QueryRow(sys, `SELECT COUNT(*) FROM payments WHERE enrolment_id = ? AND pay_month = '2024-04'`, enrolment).Scan(&n); err != nil || n != 0 {
+			t.Fatalf("April pays the deceased: %d %v", n, err)
+		}
+		// Another county cannot see the recovery.
+		status, v = f.do(t, "GET", fmt.Sprintf("/api/v1/recoveries/%d", rid), f.apiLogin(t, "tianning"), nil)
+		wantError(t, status, v, http.StatusForbidden, "forbidden", "")
+	})
+}
+
+// TestFraudRecovery: a review that finds 低保 obtained by fraud stops it and
+// recovers what was paid since, with a fine (《社会救助暂行办法》第68条).
+func TestFraudRecovery(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		paymentSetup(t, f, 300, minzheng.NewMonth(2024, time.January))
+		payMonths(t, f, "dibao", "2024-01", "2024-02", "2024-03")
+		sys := minzheng.WithActor(context.Background(), minzheng.System("test"))
+		var hid, amount, enrolment int64
+		if err := f.db.QueryRow(sys, `SELECT household_id, amount_fen, id FROM enrolments WHERE program = 'dibao' AND region_code LIKE '370614107%' ORDER BY id LIMIT 1`).
+			Scan(&hid, &amount, &enrolment); err != nil {
+			t.Skipf("no 低保 household in 大辛店镇: %v", err)
+		}
+		dxd, penglai := f.apiLogin(t, "dxd"), f.apiLogin(t, "penglai")
+		status, v := f.do(t, "POST", "/api/v1/cases", dxd, map[string]any{"program": "dibao", "kind": "review", "household_id": hid})
+		if status != http.StatusCreated {
+			t.Fatalf("review: %d %v", status, v)
+		}
+		id := jnum(t, jobj(t, v)["id"])
+		for _, s := range []struct {
+			tok, action string
+			body        any
+		}{{dxd, "accept", nil}, {dxd, "request_verification", nil}, {penglai, "record_verification", map[string]any{"result": "fail"}},
+			{dxd, "home_visit", map[string]any{"investigators": []string{"王明", "李华"}, "signed": true}}} {
+			if status, v := f.do(t, "POST", fmt.Sprintf("/api/v1/cases/%d/actions/%s", id, s.action), s.tok, s.body); status != http.StatusOK {
+				t.Fatalf("%s: %d %v", s.action, status, v)
+			}
+		}
+		stop := func(body map[string]any) (int, any) {
+			return f.do(t, "POST", fmt.Sprintf("/api/v1/cases/%d/actions/stop", id), penglai, body)
+		}
+		status, v = stop(map[string]any{"reason": "隐瞒经营收入", "undue_from": "2024-02", "fraud": true, "fine_multiple": "5"})
+		wantError(t, status, v, http.StatusBadRequest, "invalid", "fine_multiple")
+		status, v = stop(map[string]any{"reason": "隐瞒经营收入", "fraud": true, "fine_multiple": "2"})
+		wantError(t, status, v, http.StatusBadRequest, "invalid", "undue_from")
+		status, v = stop(map[string]any{"reason": "隐瞒经营收入", "undue_from": "2024-02", "fraud": true, "fine_multiple": "2"})
+		if status != http.StatusOK || jobj(t, v)["state"] != "stopped" {
+			t.Fatalf("stop: %d %v", status, v)
+		}
+		status, v = f.do(t, "GET", "/api/v1/recoveries?region=370614", penglai, nil)
+		items, total := jitems(t, v)
+		if status != http.StatusOK || total != 1 || jnum(t, items[0]["amount_fen"]) != int(2*amount) || jnum(t, items[0]["fine_fen"]) != int(4*amount) ||
+			items[0]["reason"] != "fraud" || jnum(t, items[0]["balance_fen"]) != int(6*amount) {
+			t.Fatalf("the recovery: %d %v (amount %d)", status, v, amount)
+		}
+	})
+}
