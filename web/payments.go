@@ -26,6 +26,11 @@ func (s *Server) paymentRoutes() []apiRoute {
 		{Method: "GET", Path: "/recoveries", Summary: "追缴列表（本辖区）", Tag: tag,
 			Query: []apiParam{{"region", "string", "区划代码", false}, {"status", "string", "open（追缴中）或 settled（已结清）", false}}, Response: "RecoveryList", handle: s.apiRecoveries},
 		{Method: "GET", Path: "/recoveries/{id}", Summary: "一笔追缴：所追缴的发放明细、退回和核销记录、尚欠余额", Tag: tag, Response: "Recovery", handle: s.apiRecovery},
+		{Method: "GET", Path: "/card_custody", Summary: "卡折代管登记（本辖区当前的）；without_agreement=true 只列须有书面协议而没有的（《低保办法》第26条）", Tag: tag,
+			Query: []apiParam{{"region", "string", "区划代码", false}, {"without_agreement", "boolean", "只看缺少协议的", false}}, Response: "CustodyList", handle: s.apiCustodies},
+		{Method: "POST", Path: "/card_custody", Summary: "登记谁代管某户的银行卡（存折）", Tag: tag, Body: "CustodyInput", Response: "Custody", Status: http.StatusCreated, handle: s.apiAddCustody},
+		{Method: "POST", Path: "/card_custody/{id}/agreement", Summary: "登记已签订的代管协议", Tag: tag, Body: "CustodyAgreement", Response: "Custody", handle: s.apiCustodyAgreement},
+		{Method: "POST", Path: "/card_custody/{id}/end", Summary: "银行卡（存折）交还本人，结束代管", Tag: tag, Body: "KinEnd", Response: "Custody", handle: s.apiEndCustody},
 		{Method: "POST", Path: "/recoveries/{id}/entries", Summary: "登记追缴款退回或核销（不超过尚欠余额；核销须写明理由）", Tag: tag, Body: "RecoveryEntryInput", Response: "Recovery",
 			Status: http.StatusCreated, handle: s.apiAddRecoveryEntry},
 	}
@@ -126,6 +131,58 @@ func (s *Server) apiApprovePayroll(r *http.Request) (any, error) {
 	return s.db.ApprovePayroll(r.Context(), id)
 }
 
+func (s *Server) apiCustodies(r *http.Request) (any, error) {
+	q := r.URL.Query()
+	reg, err := region.ParseScope(q.Get("region"))
+	if err != nil {
+		return nil, minzheng.Invalid("region", "区划代码“%s”格式不对", q.Get("region"))
+	}
+	list, err := s.db.Custodies(r.Context(), reg, q.Get("without_agreement") == "true")
+	if err != nil {
+		return nil, err
+	}
+	return listJSON{Items: list, Total: len(list)}, nil
+}
+
+func (s *Server) apiAddCustody(r *http.Request) (any, error) {
+	var in sqldb.CustodyInput
+	if err := decodeJSON(r, &in); err != nil {
+		return nil, err
+	}
+	return s.db.AddCustody(r.Context(), in)
+}
+
+func (s *Server) apiCustodyAgreement(r *http.Request) (any, error) {
+	id, err := pathInt(r, "id", "代管记录")
+	if err != nil {
+		return nil, err
+	}
+	var in struct {
+		Agreement   string        `json:"agreement"`
+		AgreementOn minzheng.Date `json:"agreement_on"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return nil, err
+	}
+	return s.db.CustodyAgreement(r.Context(), id, in.Agreement, in.AgreementOn)
+}
+
+func (s *Server) apiEndCustody(r *http.Request) (any, error) {
+	id, err := pathInt(r, "id", "代管记录")
+	if err != nil {
+		return nil, err
+	}
+	var in struct {
+		ValidTo minzheng.Date `json:"valid_to"`
+	}
+	if r.ContentLength != 0 {
+		if err := decodeJSON(r, &in); err != nil {
+			return nil, err
+		}
+	}
+	return s.db.EndCustody(r.Context(), id, in.ValidTo)
+}
+
 func (s *Server) apiLedger(r *http.Request) (any, error) {
 	id, err := pathInt(r, "id", "待遇")
 	if err != nil {
@@ -196,6 +253,13 @@ func init() {
 		"balance_fen": integer("尚欠（分）"), "status": str("open 或 settled"), "opened_at": str("启动时间"), "opened_by": str("启动人"),
 		"payments": arrayOf(ref("Payment")), "entries": arrayOf(entry)})
 	schemas["RecoveryList"] = list("Recovery")
+	schemas["CustodyInput"] = object(obj{"household_id": integer("户号"), "holder_kind": str("family、village_committee、staff、institution、other"),
+		"holder_name": str("代管人（单位）"), "reason": str("代管原因"), "agreement": str("书面代管协议编号或说明"), "agreement_on": str("协议签订日期"),
+		"valid_from": str("代管起始日期")}, "household_id", "holder_kind", "holder_name")
+	schemas["Custody"] = obj{"allOf": []any{ref("CustodyInput"), object(obj{"id": integer("编号"), "region": str("村（居）"), "valid_to": nullable(str("结束日期")),
+		"created_by": str("登记人"), "agreement_missing": obj{"type": "boolean", "description": "须有书面协议而没有"}})}}
+	schemas["CustodyList"] = list("Custody")
+	schemas["CustodyAgreement"] = object(obj{"agreement": str("协议编号或说明"), "agreement_on": str("签订日期")}, "agreement", "agreement_on")
 	schemas["Ledger"] = object(obj{"enrolment": ref("Enrolment"), "entries": arrayOf(object(obj{"month": str("月份"), "kind": str("payment、returned、recovery、fine、repayment、waiver"),
 		"text": str("摘要"), "amount_fen": integer("金额（分）"), "payment_id": integer("发放明细"), "recovery_id": integer("追缴")})),
 		"due_fen": integer("已审核应发"), "paid_fen": integer("银行已发"), "in_bank_fen": integer("待银行发放"), "returned_fen": integer("银行退回"),

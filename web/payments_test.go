@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"io"
 	"mime/multipart"
@@ -410,5 +411,50 @@ func TestFraudRecovery(t *testing.T) {
 			items[0]["reason"] != "fraud" || jnum(t, items[0]["balance_fen"]) != int(6*amount) {
 			t.Fatalf("the recovery: %d %v (amount %d)", status, v, amount)
 		}
+	})
+}
+
+func TestCardCustody(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		policySetup(t, f, 30)
+		sys := minzheng.WithActor(context.Background(), minzheng.System("test"))
+		var hid int64
+		if err := f.db.QueryRow(sys, `SELECT id FROM households WHERE region_code LIKE '370614107%' ORDER BY id LIMIT 1`).Scan(&hid); err != nil {
+			t.Fatal(err)
+		}
+		dxd := f.apiLogin(t, "dxd")
+		// A village committee holding a card without an agreement is
+		// recorded, and listed as lacking one.
+		status, v := f.do(t, "POST", "/api/v1/card_custody", dxd, map[string]any{"household_id": hid, "holder_kind": "village_committee", "holder_name": "某村村委会", "reason": "户主年老"})
+		if status != http.StatusCreated || jobj(t, v)["agreement_missing"] != true {
+			t.Fatalf("custody: %d %v", status, v)
+		}
+		id := jnum(t, jobj(t, v)["id"])
+		status, v = f.do(t, "GET", "/api/v1/card_custody?without_agreement=true", f.apiLogin(t, "penglai"), nil)
+		if _, total := jitems(t, v); status != http.StatusOK || total != 1 {
+			t.Fatalf("without agreement: %d %v", status, v)
+		}
+		status, v = f.do(t, "POST", fmt.Sprintf("/api/v1/card_custody/%d/agreement", id), dxd, map[string]any{"agreement": "代管协议 2025-017 号", "agreement_on": "2025-09-01"})
+		if status != http.StatusOK || jobj(t, v)["agreement_missing"] != false {
+			t.Fatalf("agreement: %d %v", status, v)
+		}
+		status, v = f.do(t, "GET", "/api/v1/card_custody?without_agreement=true", dxd, nil)
+		if _, total := jitems(t, v); total != 0 {
+			t.Fatalf("after the agreement: %v", v)
+		}
+		// Bad input, and scope.
+		for body, field := range map[string]string{`{"household_id":1,"holder_kind":"friend","holder_name":"x"}`: "holder_kind",
+			`{"household_id":1,"holder_kind":"staff","holder_name":""}`: "holder_name"} {
+			status, v = f.do(t, "POST", "/api/v1/card_custody", dxd, json.RawMessage(body))
+			wantError(t, status, v, http.StatusBadRequest, "invalid", field)
+		}
+		status, v = f.do(t, "POST", fmt.Sprintf("/api/v1/card_custody/%d/end", id), f.apiLogin(t, "tianning"), nil)
+		wantError(t, status, v, http.StatusForbidden, "forbidden", "")
+		status, v = f.do(t, "POST", fmt.Sprintf("/api/v1/card_custody/%d/end", id), dxd, nil)
+		if status != http.StatusOK || jobj(t, v)["valid_to"] == nil {
+			t.Fatalf("end: %d %v", status, v)
+		}
+		status, v = f.do(t, "POST", fmt.Sprintf("/api/v1/card_custody/%d/end", id), dxd, nil)
+		wantError(t, status, v, http.StatusConflict, "conflict", "")
 	})
 }
