@@ -25,6 +25,9 @@ const (
 	SpecialReviewed State = "special_reviewed" // 已一事一议
 )
 
+// AdvanceFund names the fund advance aid came from, for the ledger.
+func AdvanceFund(code string) string { return advanceFunds[code] }
+
 // The funds advance aid may come from.
 var advanceFunds = map[string]string{
 	"petty_fund": "乡镇（街道）临时救助备用金",

@@ -448,6 +448,13 @@ func (db *DB) Act(ctx context.Context, id int64, action casework.Action, in case
 			}
 			ev.Fields["enrolment"] = b
 		}
+		if ev.Action == casework.Advance {
+			// 先行救助 is money out of a fund before the papers are done:
+			// booked as paid at once, on the case, in the reports.
+			if err := tx.bookAdvance(ctx, db, &c, ev); err != nil {
+				return err
+			}
+		}
 		if ev.Action == casework.Approve {
 			// 纳入: the enrolment, then what the region grants or links.
 			done, err := tx.enrol(ctx, db, &c, &household, book, today, a)

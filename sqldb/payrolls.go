@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -12,6 +13,7 @@ import (
 	"minzheng"
 	"minzheng/audit"
 	"minzheng/auth"
+	"minzheng/casework"
 	"minzheng/payment"
 	"minzheng/policy"
 	"minzheng/region"
@@ -783,4 +785,32 @@ func (db *DB) PayrollTargets(ctx context.Context, scope region.Code) ([]PayrollT
 		out = append(out, PayrollTarget{County: region.Code(county + "000000"), Program: program})
 	}
 	return out, rows.Err()
+}
+
+// bookAdvance books advance aid (先行救助) given on a case: a payment paid
+// the day it is given, from the fund it names, counted in the reports; the
+// one-off payment the decision grants later is paid less it.
+func (tx *Tx) bookAdvance(ctx context.Context, db *DB, c *CaseRecord, ev casework.Event) error {
+	var amount int64
+	if raw, ok := ev.Fields["amount_fen"]; ok {
+		if err := json.Unmarshal(raw, &amount); err != nil {
+			return minzheng.Invalid("amount_fen", "先行救助金额不对")
+		}
+	}
+	var head string
+	var members int
+	if err := tx.QueryRow(ctx, `SELECT head_name, members FROM households WHERE id = ?`, c.HouseholdID).Scan(&head, &members); err != nil {
+		return err
+	}
+	if c.Subject != "" {
+		members = 1
+	}
+	month := minzheng.DateOf(ev.At).Month()
+	var id int64
+	if err := tx.QueryRow(ctx, `INSERT INTO payments (case_id, household_id, subject, region_code, program, pay_month, benefit_month, kind, amount_fen,
+		persons, payee, bank_name, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'advance', ?, ?, ?, ?, 'paid') RETURNING id`,
+		c.ID, c.HouseholdID, c.Subject, c.Region, c.Program, month, month, amount, max(members, 1), head, casework.AdvanceFund(ev.Fields.Text("fund"))).Scan(&id); err != nil {
+		return err
+	}
+	return tx.count(ctx, `id = ?`, id)
 }

@@ -458,3 +458,36 @@ func TestCardCustody(t *testing.T) {
 		wantError(t, status, v, http.StatusConflict, "conflict", "")
 	})
 }
+
+// TestAdvanceAid: 先行救助 given on an emergency case is booked as paid and
+// counted in the reports of 临时救助.
+func TestAdvanceAid(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		paymentSetup(t, f, 200, minzheng.NewMonth(2024, time.January))
+		sys := minzheng.WithActor(context.Background(), minzheng.System("test"))
+		var hid int64
+		if err := f.db.QueryRow(sys, `SELECT id FROM households WHERE region_code LIKE '370614107%' ORDER BY id LIMIT 1`).Scan(&hid); err != nil {
+			t.Fatal(err)
+		}
+		dxd := f.apiLogin(t, "dxd")
+		status, v := f.do(t, "POST", "/api/v1/cases", dxd, map[string]any{"program": "linshi", "kind": "emergency", "household_id": hid})
+		if status != http.StatusCreated {
+			t.Fatalf("case: %d %v", status, v)
+		}
+		id := jnum(t, jobj(t, v)["id"])
+		for _, s := range []struct {
+			action string
+			body   any
+		}{{"accept", nil}, {"advance", map[string]any{"amount_fen": 80000, "fund": "petty_fund"}}} {
+			if status, v := f.do(t, "POST", fmt.Sprintf("/api/v1/cases/%d/actions/%s", id, s.action), dxd, s.body); status != http.StatusOK {
+				t.Fatalf("%s: %d %v", s.action, status, v)
+			}
+		}
+		month := minzheng.DateOf(f.clk.Now()).Month().String()
+		status, v = f.do(t, "GET", "/api/v1/reports/payments?region=370614&from="+month+"&to="+month+"&program=linshi", f.apiLogin(t, "checker"), nil)
+		rep := jobj(t, v)
+		if status != http.StatusOK || jnum(t, rep["amount_fen"]) != 80000 || jnum(t, rep["households"]) != 1 || !strings.Contains(rep["sentence"].(string), "发放临时救助金0.08万元") {
+			t.Fatalf("report: %d %v", status, rep)
+		}
+	})
+}
