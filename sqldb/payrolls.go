@@ -10,6 +10,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+
 	"minzheng"
 	"minzheng/audit"
 	"minzheng/auth"
@@ -148,7 +151,12 @@ func (db *DB) GeneratePayroll(ctx context.Context, code region.Code, level regio
 	if existing.ID != 0 && existing.LinesHash == hash {
 		return existing, false, nil // nothing changed: the same lines
 	}
-	err = db.InTx(ctx, func(tx *Tx) error {
+	// On PostgreSQL the lines go in by COPY, on a connection of its own.
+	inTx := db.InTx
+	if db.dialect == Postgres {
+		inTx = db.inConnTx
+	}
+	err = inTx(ctx, func(tx *Tx) error {
 		var id int64
 		if existing.ID == 0 {
 			err := tx.QueryRow(ctx, `INSERT INTO payrolls (region_code, month, program, state, lines, persons, households, amount_fen, lines_hash,
@@ -201,8 +209,12 @@ func (db *DB) GeneratePayroll(ctx context.Context, code region.Code, level regio
 	return p, created, err
 }
 
-// insertPayments writes a payroll's lines, many rows to a statement.
+// insertPayments writes a payroll's lines: by COPY on PostgreSQL, many
+// rows to a statement on SQLite.
 func (tx *Tx) insertPayments(ctx context.Context, payrollID int64, program string, month minzheng.Month, lines []payment.Line) error {
+	if tx.conn != nil && tx.db.dialect == Postgres {
+		return tx.copyPayments(ctx, payrollID, program, month, lines)
+	}
 	const cols = 15
 	const per = 500 // 7,500 parameters: within SQLite's limit of 32,766
 	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", cols), ", ") + ")"
@@ -273,17 +285,38 @@ func (db *DB) planPayroll(ctx context.Context, code string, month minzheng.Month
 	// month, stopped after the previous payroll's month, was granted since
 	// that payroll was made, or has a line the bank returned.
 	since := prevAt.Time
-	rows, err := db.Query(ctx, `SELECT e.id, e.household_id, e.subject, e.region_code, e.amount_fen, e.period, e.first_month, e.stopped_from,
-		e.phase_out_from, e.persons, e.case_id, h.members, h.head_name, e.created_at,
-		COALESCE(v.bank_name, ''), COALESCE(v.bank_account, ''), COALESCE(v.bank_holder, ''), COALESCE(pe.name, '')
-		FROM enrolments e JOIN households h ON h.id = e.household_id
-		LEFT JOIN household_versions v ON v.id = (SELECT v2.id FROM household_versions v2 WHERE v2.household_id = e.household_id
-			AND v2.superseded_at IS NULL ORDER BY v2.valid_from DESC, v2.id DESC LIMIT 1)
-		LEFT JOIN persons pe ON e.subject <> '' AND pe.id_number = e.subject
-		WHERE e.program = ? AND `+cond+` AND e.first_month <= ?
+	owed := `e.program = ? AND ` + cond + ` AND e.first_month <= ?
 		AND (e.stopped_from IS NULL OR e.stopped_from > ? OR e.created_at > ?
-			OR e.id IN (SELECT enrolment_id FROM payments WHERE status = 'failed' AND program = ?))
-		ORDER BY e.id`, append(append([]any{program}, args...), month, max(prevMonth, in.Start-1), At(since), program)...)
+			OR e.id IN (SELECT enrolment_id FROM payments WHERE status = 'failed' AND program = ?))`
+	owedArgs := append(append([]any{program}, args...), month, max(prevMonth, in.Start-1), At(since), program)
+	// The accounts: each household's latest current version, read in one
+	// pass rather than looked up row by row.
+	type account struct{ bank, number, holder string }
+	accounts := map[int64]account{}
+	vrows, err := db.Query(ctx, `SELECT household_id, bank_name, bank_account, bank_holder FROM household_versions
+		WHERE superseded_at IS NULL AND household_id IN (SELECT e.household_id FROM enrolments e WHERE `+owed+`)
+		ORDER BY household_id, valid_from, id`, owedArgs...)
+	if err != nil {
+		return nil, fmt.Errorf("sqldb: payroll accounts: %w", err)
+	}
+	for vrows.Next() {
+		var hid int64
+		var a account
+		if err := vrows.Scan(&hid, &a.bank, &a.number, &a.holder); err != nil {
+			vrows.Close()
+			return nil, err
+		}
+		accounts[hid] = a // the last, in valid_from order, wins
+	}
+	vrows.Close()
+	if err := vrows.Err(); err != nil {
+		return nil, fmt.Errorf("sqldb: payroll accounts: %w", err)
+	}
+	rows, err := db.Query(ctx, `SELECT e.id, e.household_id, e.subject, e.region_code, e.amount_fen, e.period, e.first_month, e.stopped_from,
+		e.phase_out_from, e.persons, e.case_id, h.members, h.head_name, e.created_at, COALESCE(pe.name, '')
+		FROM enrolments e JOIN households h ON h.id = e.household_id
+		LEFT JOIN persons pe ON e.subject <> '' AND pe.id_number = e.subject
+		WHERE `+owed+` ORDER BY e.id`, owedArgs...)
 	if err != nil {
 		return nil, fmt.Errorf("sqldb: payroll enrolments: %w", err)
 	}
@@ -299,9 +332,11 @@ func (db *DB) planPayroll(ctx context.Context, code string, month minzheng.Month
 			var caseID sql.NullInt64
 			var created Instant
 			if err = rows.Scan(&e.ID, &e.HouseholdID, &e.Subject, &e.Region, &e.AmountFen, &e.Period, &e.First, &stop, &phase, &e.Persons,
-				&caseID, &members, &head, &created, &e.BankName, &e.BankAccount, &holder, &person); err != nil {
+				&caseID, &members, &head, &created, &person); err != nil {
 				return
 			}
+			acc := accounts[e.HouseholdID]
+			e.BankName, e.BankAccount, holder = acc.bank, acc.number, acc.holder
 			if stop.Valid {
 				if e.Stop, err = minzheng.ParseMonth(stop.String); err != nil {
 					return
@@ -813,4 +848,29 @@ func (tx *Tx) bookAdvance(ctx context.Context, db *DB, c *CaseRecord, ev casewor
 		return err
 	}
 	return tx.count(ctx, `id = ?`, id)
+}
+
+// copyPayments loads a payroll's lines through PostgreSQL's COPY, on the
+// transaction's own connection.
+func (tx *Tx) copyPayments(ctx context.Context, payrollID int64, program string, month minzheng.Month, lines []payment.Line) error {
+	pm, cols := month.String(), []string{"payroll_id", "enrolment_id", "household_id", "subject", "region_code", "program", "pay_month",
+		"benefit_month", "kind", "amount_fen", "persons", "payee", "bank_name", "bank_account", "retry_of"}
+	i := 0
+	src := pgx.CopyFromFunc(func() ([]any, error) {
+		if i == len(lines) {
+			return nil, nil
+		}
+		l := &lines[i]
+		i++
+		var retry any
+		if l.RetryOf != 0 {
+			retry = l.RetryOf
+		}
+		return []any{payrollID, l.EnrolmentID, l.HouseholdID, l.Subject, l.Region, program, pm, l.BenefitMonth.String(), l.Kind,
+			int64(l.AmountFen), int32(l.Persons), l.Payee, l.BankName, l.BankAccount, retry}, nil
+	})
+	return tx.conn.Raw(func(dc any) error {
+		_, err := dc.(*stdlib.Conn).Conn().CopyFrom(ctx, pgx.Identifier{"payments"}, cols, src)
+		return err
+	})
 }

@@ -5,6 +5,11 @@
 -- per benefit month across all payrolls, back pay included: it covers the
 -- lines of approved payrolls that the bank has not returned as failed, so a
 -- second approval of the same month cannot commit, whatever the code does.
+-- payments has no foreign keys: it is the bulk table (a million lines a
+-- month in a large county), its references are written only by the payroll
+-- code in the transaction that holds what they point at, and the checks
+-- cost three quarters of a payroll's write on PostgreSQL (measured,
+-- docs/BENCHMARKS.md).
 
 CREATE TABLE payrolls (
     id            INTEGER PRIMARY KEY,
@@ -29,9 +34,9 @@ CREATE TABLE payrolls (
 
 CREATE TABLE payments (
     id            INTEGER PRIMARY KEY,
-    payroll_id    INTEGER REFERENCES payrolls (id),
-    enrolment_id  INTEGER REFERENCES enrolments (id),
-    case_id       INTEGER REFERENCES cases (id),
+    payroll_id    INTEGER,
+    enrolment_id  INTEGER,
+    case_id       INTEGER,
     household_id  INTEGER NOT NULL,
     subject       TEXT    NOT NULL DEFAULT '',
     region_code   TEXT    NOT NULL,
@@ -44,7 +49,7 @@ CREATE TABLE payments (
     payee         TEXT    NOT NULL DEFAULT '',
     bank_name     TEXT    NOT NULL DEFAULT '',
     bank_account  TEXT    NOT NULL DEFAULT '',
-    retry_of      INTEGER REFERENCES payments (id),
+    retry_of      INTEGER,
     status        TEXT    NOT NULL DEFAULT 'draft',
     bank_reason   TEXT    NOT NULL DEFAULT '',
     recovery_id   INTEGER
@@ -53,9 +58,9 @@ CREATE UNIQUE INDEX payments_once ON payments (enrolment_id, benefit_month) WHER
 CREATE UNIQUE INDEX payments_retried ON payments (retry_of) WHERE retry_of IS NOT NULL;
 CREATE INDEX payments_payroll ON payments (payroll_id, id);
 CREATE INDEX payments_enrolment ON payments (enrolment_id, benefit_month);
-CREATE INDEX payments_case ON payments (case_id);
--- Reports read this index alone: programme and month first, then the region.
-CREATE INDEX payments_report ON payments (program, pay_month, region_code, status, household_id, subject, persons, amount_fen);
+CREATE INDEX payments_case ON payments (case_id) WHERE case_id IS NOT NULL;
+-- The failed lines waiting to be paid again, by programme and region.
+CREATE INDEX payments_failed ON payments (program, region_code) WHERE status = 'failed';
 
 -- 暂停发放: months an enrolment is not paid while something is settled.
 -- Released with back pay, the held months are paid after all; released
