@@ -63,6 +63,10 @@ const usage = `minzheng — 民政社会救助管理
   minzheng eval         [--db D]               从标准输入读一个测算请求（JSON），输出决定及理由（JSON）；不给 --db 时用内置标准
   minzheng simulate     --region C [--date D] --set 名称=值@区划 … [--sample N] [--db D]
                                                对辖区家庭档案测算改革方案（低保），输出与现行标准的差异（JSON）
+  minzheng payroll      --region C --month YYYY-MM [--program P] [--db D]
+                                               生成（或重新生成）一个县一个月的发放名册（审核须由另一位工作人员在系统中进行）
+  minzheng report       --from YYYY-MM --to YYYY-MM [--region C] [--program P] [--db D]
+                                               资金发放统计（户数、人数、人次、金额和报告用语，JSON）
   minzheng user add     --username U --role R [--region C] [--name N] [--password-stdin]
   minzheng audit verify [--db D]               校验操作日志哈希链
   minzheng version
@@ -87,6 +91,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = cmdEval(ctx, args[1:], stdin, stdout)
 	case "simulate":
 		err = cmdSimulate(ctx, args[1:], stdout)
+	case "payroll":
+		err = cmdPayroll(ctx, args[1:], stdout)
+	case "report":
+		err = cmdReport(ctx, args[1:], stdout)
 	case "user":
 		if len(args) < 2 || args[1] != "add" {
 			fmt.Fprint(stderr, "用法：minzheng user add --username U --role R [--region C] [--name N] [--password-stdin]\n")

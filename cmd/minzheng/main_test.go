@@ -228,6 +228,27 @@ func TestDemo(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &sim); err != nil || sim.Total.Households == 0 || sim.Total.MonthlyChangeFen <= 0 {
 		t.Fatalf("simulate answered %+v (%v)", sim, err)
 	}
+	// The demo paid its recipients from January 2024: the reports have
+	// figures, in the seeds' words.
+	code, out, errs = runCmd(t, "", "report", "--db", db, "--region", "370614", "--from", "2024-01", "--to", "2024-10", "--program", "dibao")
+	var rep struct {
+		PersonTimes int64  `json:"person_times"`
+		Households  int64  `json:"households"`
+		AmountFen   int64  `json:"amount_fen"`
+		Sentence    string `json:"sentence"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); code != 0 || err != nil || rep.PersonTimes == 0 || rep.AmountFen == 0 ||
+		!strings.HasPrefix(rep.Sentence, "1-10月,发放城乡低保金") {
+		t.Fatalf("report: %d %s %s", code, out, errs)
+	}
+	// Next month's payroll from the command line: a draft for a checker.
+	code, out, errs = runCmd(t, "", "payroll", "--db", db, "--region", "370614", "--month", "2025-10")
+	if code != 0 || !strings.Contains(out, `"state": "draft"`) {
+		t.Fatalf("payroll: %d %s %s", code, out, errs)
+	}
+	if code, _, errs := runCmd(t, "", "payroll", "--db", db, "--region", "370614107", "--month", "2025-10"); code != 1 || !strings.Contains(errs, "县") {
+		t.Errorf("a payroll for a township: %d %s", code, errs)
+	}
 }
 
 // evalRequest is a one-person 低保 request in 蓬莱 (wage 300 元, rural
