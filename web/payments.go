@@ -23,6 +23,9 @@ func (s *Server) paymentRoutes() []apiRoute {
 		{Method: "GET", Path: "/payrolls/{id}/diff", Summary: "与上月名册相比：新增、停发、金额变动、补发和重发", Tag: tag, Response: "PayrollDiff", handle: s.apiPayrollDiff},
 		{Method: "POST", Path: "/payrolls/{id}/approve", Summary: "审核发放名册（生成人不能审核自己生成的名册）；审核后冻结", Tag: tag, Response: "Payroll", handle: s.apiApprovePayroll},
 		{Method: "GET", Path: "/enrolments/{id}/ledger", Summary: "一项待遇的台账：应发、已发、银行退回、追缴、罚款、退回和核销，以及余额", Tag: tag, Response: "Ledger", handle: s.apiLedger},
+		{Method: "POST", Path: "/enrolments/{id}/holds", Summary: "暂停发放一项待遇（自本月或以后某月起，写明理由）", Tag: tag, Body: "HoldInput", Response: "Hold",
+			Status: http.StatusCreated, handle: s.apiHold},
+		{Method: "POST", Path: "/holds/{id}/release", Summary: "恢复发放：back_pay 为 true 时暂停的月份在下期名册中补发", Tag: tag, Body: "HoldRelease", Response: "Hold", handle: s.apiReleaseHold},
 		{Method: "GET", Path: "/recoveries", Summary: "追缴列表（本辖区）", Tag: tag,
 			Query: []apiParam{{"region", "string", "区划代码", false}, {"status", "string", "open（追缴中）或 settled（已结清）", false}}, Response: "RecoveryList", handle: s.apiRecoveries},
 		{Method: "GET", Path: "/recoveries/{id}", Summary: "一笔追缴：所追缴的发放明细、退回和核销记录、尚欠余额", Tag: tag, Response: "Recovery", handle: s.apiRecovery},
@@ -183,6 +186,43 @@ func (s *Server) apiEndCustody(r *http.Request) (any, error) {
 	return s.db.EndCustody(r.Context(), id, in.ValidTo)
 }
 
+func (s *Server) apiHold(r *http.Request) (any, error) {
+	id, err := pathInt(r, "id", "待遇")
+	if err != nil {
+		return nil, err
+	}
+	var in struct {
+		From   string `json:"from"`
+		Reason string `json:"reason"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return nil, err
+	}
+	var from minzheng.Month
+	if in.From != "" {
+		if from, err = minzheng.ParseMonth(in.From); err != nil {
+			return nil, minzheng.Invalid("from", "月份“%s”格式不对，应为 YYYY-MM", in.From)
+		}
+	}
+	return s.db.HoldPayments(r.Context(), id, from, in.Reason)
+}
+
+func (s *Server) apiReleaseHold(r *http.Request) (any, error) {
+	id, err := pathInt(r, "id", "暂停记录")
+	if err != nil {
+		return nil, err
+	}
+	var in struct {
+		BackPay bool `json:"back_pay"`
+	}
+	if r.ContentLength != 0 {
+		if err := decodeJSON(r, &in); err != nil {
+			return nil, err
+		}
+	}
+	return s.db.ReleaseHold(r.Context(), id, in.BackPay)
+}
+
 func (s *Server) apiLedger(r *http.Request) (any, error) {
 	id, err := pathInt(r, "id", "待遇")
 	if err != nil {
@@ -253,6 +293,10 @@ func init() {
 		"balance_fen": integer("尚欠（分）"), "status": str("open 或 settled"), "opened_at": str("启动时间"), "opened_by": str("启动人"),
 		"payments": arrayOf(ref("Payment")), "entries": arrayOf(entry)})
 	schemas["RecoveryList"] = list("Recovery")
+	schemas["HoldInput"] = object(obj{"from": str("自哪个月起暂停（YYYY-MM，默认本月）"), "reason": str("理由")}, "reason")
+	schemas["HoldRelease"] = object(obj{"back_pay": obj{"type": "boolean", "description": "暂停的月份是否补发"}})
+	schemas["Hold"] = object(obj{"id": integer("编号"), "enrolment_id": integer("待遇"), "from": str("起始月份"), "to": nullable(str("最后暂停的月份")),
+		"reason": str("理由"), "back_pay": obj{"type": "boolean", "description": "解除时是否补发"}, "created_by": str("暂停人"), "released_by": str("解除人")})
 	schemas["CustodyInput"] = object(obj{"household_id": integer("户号"), "holder_kind": str("family、village_committee、staff、institution、other"),
 		"holder_name": str("代管人（单位）"), "reason": str("代管原因"), "agreement": str("书面代管协议编号或说明"), "agreement_on": str("协议签订日期"),
 		"valid_from": str("代管起始日期")}, "household_id", "holder_kind", "holder_name")

@@ -491,3 +491,49 @@ func TestAdvanceAid(t *testing.T) {
 		}
 	})
 }
+
+// TestHolds: a held enrolment is not paid; released with back pay, the held
+// months are paid in the next payroll.
+func TestHolds(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		now := minzheng.DateOf(f.clk.Now()).Month()
+		paymentSetup(t, f, 200, now-1)
+		payMonths(t, f, "dibao", (now - 1).String())
+		sys := minzheng.WithActor(context.Background(), minzheng.System("test"))
+		var enrolment int64
+		if err := f.db.QueryRow(sys, `SELECT id FROM enrolments WHERE program = 'dibao' ORDER BY id LIMIT 1`).Scan(&enrolment); err != nil {
+			t.Fatal(err)
+		}
+		penglai := f.apiLogin(t, "penglai")
+		status, v := f.do(t, "POST", fmt.Sprintf("/api/v1/enrolments/%d/holds", enrolment), penglai, map[string]any{"from": (now - 1).String(), "reason": "待核查"})
+		wantError(t, status, v, http.StatusBadRequest, "invalid", "from")
+		status, v = f.do(t, "POST", fmt.Sprintf("/api/v1/enrolments/%d/holds", enrolment), penglai, map[string]any{"reason": "户主长期外出，待核查"})
+		if status != http.StatusCreated {
+			t.Fatalf("hold: %d %v", status, v)
+		}
+		hold := jnum(t, jobj(t, v)["id"])
+		payMonths(t, f, "dibao", now.String())
+		paidIn := func(month string) int {
+			var n int
+			if err := f.db.QueryRow(sys, `SELECT COUNT(*) FROM payments WHERE enrolment_id = ? AND pay_month = ?`, enrolment, month).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		if paidIn(now.String()) != 0 {
+			t.Fatal("a held enrolment was paid")
+		}
+		f.clk.Advance(31 * 24 * time.Hour)
+		penglai = f.apiLogin(t, "penglai")
+		status, v = f.do(t, "POST", fmt.Sprintf("/api/v1/holds/%d/release", hold), penglai, map[string]any{"back_pay": true})
+		if status != http.StatusOK || jobj(t, v)["to"] != now.String() {
+			t.Fatalf("release: %d %v", status, v)
+		}
+		status, v = f.do(t, "POST", fmt.Sprintf("/api/v1/holds/%d/release", hold), penglai, map[string]any{"back_pay": true})
+		wantError(t, status, v, http.StatusConflict, "conflict", "")
+		payMonths(t, f, "dibao", (now + 1).String())
+		if n := paidIn((now + 1).String()); n != 2 {
+			t.Fatalf("after the release with back pay: %d lines, want this month and the held one", n)
+		}
+	})
+}
