@@ -298,8 +298,11 @@ type ReturnReport struct {
 	FailedFen   minzheng.Fen    `json:"failed_fen"`
 	Problems    []ReturnProblem `json:"problems"`
 	Outstanding int             `json:"outstanding"` // lines of the payroll still without an answer
-	Reconciled  bool            `json:"reconciled"`  // every line answered: the payroll is reconciled
-	Repeated    bool            `json:"repeated"`    // the same file was imported before: nothing changed
+	// Unanswered are those lines, line by line (the first 1,000), so the
+	// difference from the bank's totals can be followed up.
+	Unanswered []PaymentLine `json:"unanswered"`
+	Reconciled bool          `json:"reconciled"` // every line answered: the payroll is reconciled
+	Repeated   bool          `json:"repeated"`   // the same file was imported before: nothing changed
 }
 
 // ImportReturn applies a bank's return file to a payroll: each row marks
@@ -418,13 +421,26 @@ func (db *DB) ImportReturn(ctx context.Context, id int64, filename string, conte
 	return rep, db.returnOutstanding(ctx, &rep)
 }
 
-// returnOutstanding fills in how many lines still wait for the bank.
+// returnOutstanding fills in the lines that still wait for the bank.
 func (db *DB) returnOutstanding(ctx context.Context, rep *ReturnReport) error {
 	if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM payments WHERE payroll_id = ? AND status = 'due'`, rep.PayrollID).Scan(&rep.Outstanding); err != nil {
 		return fmt.Errorf("sqldb: bank return: %w", err)
 	}
 	rep.Reconciled = rep.Outstanding == 0
-	return nil
+	rep.Unanswered = []PaymentLine{}
+	rows, err := db.Query(ctx, `SELECT `+paymentColumns+` FROM payments WHERE payroll_id = ? AND status = 'due' ORDER BY id LIMIT 1000`, rep.PayrollID)
+	if err != nil {
+		return fmt.Errorf("sqldb: bank return: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		l, err := scanPayment(rows)
+		if err != nil {
+			return err
+		}
+		rep.Unanswered = append(rep.Unanswered, l.masked())
+	}
+	return rows.Err()
 }
 
 // kindName is a payment kind on screen and in files.

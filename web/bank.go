@@ -238,6 +238,6 @@ func init() {
 		"file_amount_fen": integer("文件中的金额（分）"), "payroll_amount_fen": integer("名册中的金额（分）")})
 	schemas["BankReturn"] = object(obj{"id": integer("回盘编号"), "payroll_id": integer("名册"), "filename": str("文件名"), "rows": integer("行数"),
 		"paid": integer("成功笔数"), "failed": integer("失败笔数"), "paid_fen": integer("成功金额（分）"), "failed_fen": integer("失败金额（分）"),
-		"problems": arrayOf(problem), "outstanding": integer("尚未回盘的笔数"), "reconciled": obj{"type": "boolean", "description": "全部回盘，名册已对账"},
+		"problems": arrayOf(problem), "outstanding": integer("尚未回盘的笔数"), "unanswered": arrayOf(ref("Payment")), "reconciled": obj{"type": "boolean", "description": "全部回盘，名册已对账"},
 		"repeated": obj{"type": "boolean", "description": "同一文件此前已导入，本次未作任何处理"}})
 }

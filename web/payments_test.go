@@ -242,7 +242,7 @@ func TestBankFiles(t *testing.T) {
 		status, v = f.postFile(t, fmt.Sprintf("/api/v1/payrolls/%d/returns", id), checker, "回盘.csv", []byte(ret.String()))
 		rep := jobj(t, v)
 		if status != http.StatusOK || jnum(t, rep["paid"]) != recipients-2 || jnum(t, rep["failed"]) != 1 || len(jarr(t, rep["problems"])) != 2 ||
-			jnum(t, rep["outstanding"]) != 1 || rep["reconciled"] != false {
+			jnum(t, rep["outstanding"]) != 1 || rep["reconciled"] != false || len(jarr(t, rep["unanswered"])) != 1 {
 			t.Fatalf("return: %d %v", status, rep)
 		}
 		// The same file again: recognised, nothing changes.
