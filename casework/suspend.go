@@ -13,6 +13,9 @@ import (
 const (
 	Suspend Action = "suspend"
 	Resume  Action = "resume"
+	// Note is a note on the case's record — a call made, a paper seen —
+	// in any state, decided or not: it changes nothing of the case.
+	Note Action = "note"
 )
 
 // addSuspension gives every flow the two rows, in the states where its
@@ -27,7 +30,8 @@ func addSuspension(f *Flow) {
 	f.Steps = append(f.Steps,
 		Step{From: running, Action: Suspend, Title: "中止计时（等待申请人）", Roles: townCounty,
 			Fields: []Field{text("reason", "中止的原因")}, KeepClock: true, Cite: "办理时限不含等待申请人补正、配合的时间"},
-		Step{From: running, Action: Resume, Title: "恢复计时", Roles: townCounty, KeepClock: true})
+		Step{From: running, Action: Resume, Title: "恢复计时", Roles: townCounty, KeepClock: true},
+		Step{From: f.States(), Action: Note, Title: "记录办理情况", Roles: field, KeepClock: true, Fields: []Field{text("note", "记录内容")}})
 }
 
 // registerFlow makes f the flow of its programme, with the rows every flow

@@ -295,6 +295,10 @@ func TestCasesAPI(t *testing.T) {
 		if status, v = act(penglai, id2, "reject", map[string]any{"reason": "家庭人均收入高于当地低保标准"}, ""); status != http.StatusOK || jobj(t, v)["state"] != "rejected" {
 			t.Fatalf("reject: %d %v", status, v)
 		}
+		// A note goes on the record of a decided case and changes nothing.
+		if status, v = act(dxd, id2, "note", map[string]any{"note": "申请人来电询问，已解释不予批准的理由"}, ""); status != http.StatusOK || jobj(t, v)["state"] != "rejected" {
+			t.Fatalf("note: %d %v", status, v)
+		}
 		// Delivering the refusal changes neither its reasons nor its date.
 		if status, v = act(dxd, id2, "notify_refusal", map[string]any{"note": "当面送达"}, ""); status != http.StatusOK {
 			t.Fatalf("notify_refusal: %d %v", status, v)
