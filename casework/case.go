@@ -333,6 +333,9 @@ func clocks(f *Flow, s *Step, c *Case, ctx Context, today minzheng.Date) error {
 	switch {
 	case s.Action == NotifyRefusal:
 		c.StepDeadline, c.DeadlineAt = 0, nil
+	case s.Next == "" && s.KeepClock:
+		// A step that stays in its state and keeps the clock (a note,
+		// suspending): every deadline stands.
 	case c.State.Final() && s.StepWorkdays == 0:
 		c.StepDeadline, c.DeadlineAt = 0, nil
 	case s.StepWorkdays > 0:
