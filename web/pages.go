@@ -59,6 +59,7 @@ func (s *Server) routePages() {
 	s.routeParamPages()
 	s.routePolicyPages()
 	s.routeCasePages()
+	s.routePaymentPages()
 }
 
 // staff wraps a page that needs a signed-in account, with CSRF checks on
