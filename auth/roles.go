@@ -83,8 +83,8 @@ const (
 	PermParamEdit      Permission = "param.edit"         // set a standard: add a dated parameter row with its document
 	PermCaseRead       Permission = "case.read"          // see cases, notices in the making, the kin register
 	PermCaseAct        Permission = "case.act"           // record applications and act on cases (the flow's table says which actions)
-	PermPaymentRead    Permission = "payment.read"       // see payrolls, payments, ledgers, recoveries and card custody
-	PermPaymentRun     Permission = "payment.run"        // generate, approve (not one's own), export and reconcile payrolls; holds, recoveries, card custody
+	PermPaymentRead    Permission = "payment.read"       // see payrolls, payments, ledgers and recoveries (card custody is the registry's: household.read/write)
+	PermPaymentRun     Permission = "payment.run"        // generate, approve (not one's own), export and reconcile payrolls; holds, recoveries
 	PermReportRead     Permission = "report.read"        // read the statistics reports of the region
 	PermBankTemplate   Permission = "bank_template.edit" // set a bank's file layout
 )

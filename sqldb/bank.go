@@ -197,9 +197,9 @@ type BankFile struct {
 
 // ExportBankFile hands fn, one by one, the lines of an approved payroll
 // due to be paid (all, or those of one bank) with their accounts in full,
-// after recording the export: the payroll is then "exported", and the
-// export audited with its control totals. start receives the file's
-// layout and totals before the first line.
+// then records the export: the payroll is "exported", and the export
+// audited with its control totals. start receives the file's layout and
+// totals before the first line.
 func (db *DB) ExportBankFile(ctx context.Context, id int64, bank string, start func(BankFile) error, fn func(PaymentLine) error) error {
 	a, err := requireHouseholds(ctx, auth.PermPaymentRun)
 	if err != nil {
@@ -231,22 +231,6 @@ func (db *DB) ExportBankFile(ctx context.Context, id int64, bank string, start f
 	if f.Lines == 0 {
 		return &minzheng.Error{Code: minzheng.CodeConflict, Message: "没有待银行发放的明细" + map[bool]string{true: "（" + bank + "）", false: ""}[bank != ""]}
 	}
-	err = db.InTx(ctx, func(tx *Tx) error {
-		if _, err := tx.Exec(ctx, `UPDATE payrolls SET state = CASE WHEN state = 'approved' THEN 'exported' ELSE state END, exported_at = ? WHERE id = ?`,
-			At(db.now()), id); err != nil {
-			return err
-		}
-		what := "全部开户行"
-		if bank != "" {
-			what = bank
-		}
-		return tx.Audit(ctx, audit.Event{Action: "payroll.export", Entity: "payroll", EntityID: strconv.FormatInt(id, 10), Region: p.Region,
-			Summary: fmt.Sprintf("导出 %s %s 发放名册的银行文件（%s）：%d 笔，%s 元，含完整账号", p.Month, p.ProgramName, what, f.Lines, f.AmountFen.Yuan()),
-			After:   map[string]any{"lines": f.Lines, "amount_fen": int64(f.AmountFen), "bank": bank, "by": a.Username}})
-	})
-	if err != nil {
-		return fmt.Errorf("sqldb: bank file: %w", err)
-	}
 	if err := start(f); err != nil {
 		return err
 	}
@@ -264,7 +248,29 @@ func (db *DB) ExportBankFile(ctx context.Context, id int64, bank string, start f
 			return err
 		}
 	}
-	return rows.Err()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rows.Close()
+	// Recorded once every line has gone into the file: an export cut
+	// short marks nothing and logs nothing.
+	err = db.InTx(ctx, func(tx *Tx) error {
+		if _, err := tx.Exec(ctx, `UPDATE payrolls SET state = CASE WHEN state = 'approved' THEN 'exported' ELSE state END, exported_at = ? WHERE id = ?`,
+			At(db.now()), id); err != nil {
+			return err
+		}
+		what := "全部开户行"
+		if bank != "" {
+			what = bank
+		}
+		return tx.Audit(ctx, audit.Event{Action: "payroll.export", Entity: "payroll", EntityID: strconv.FormatInt(id, 10), Region: p.Region,
+			Summary: fmt.Sprintf("导出 %s %s 发放名册的银行文件（%s）：%d 笔，%s 元，含完整账号", p.Month, p.ProgramName, what, f.Lines, f.AmountFen.Yuan()),
+			After:   map[string]any{"lines": f.Lines, "amount_fen": int64(f.AmountFen), "bank": bank, "by": a.Username}})
+	})
+	if err != nil {
+		return fmt.Errorf("sqldb: bank file: %w", err)
+	}
+	return nil
 }
 
 // ReturnRow is one line of a bank's return file.

@@ -31,7 +31,6 @@ func init() {
 type Payroll struct {
 	ID          int64          `json:"id"`
 	Region      string         `json:"region"`
-	RegionName  string         `json:"region_name,omitempty"`
 	Month       minzheng.Month `json:"month"`
 	Program     string         `json:"program"`
 	ProgramName string         `json:"program_name"`
@@ -507,10 +506,22 @@ func (db *DB) Payroll(ctx context.Context, id int64) (Payroll, error) {
 	if err != nil {
 		return p, notFound(err, fmt.Sprintf("发放名册 %d", id))
 	}
+	// A township's officer reads its county's payroll (the totals are the
+	// county's; the lines, only the township's own).
+	if a, _ := actor(ctx); region.Code(p.Region).Contains(region.ActorRegion(a)) {
+		return p, nil
+	}
 	if err := db.CheckScope(ctx, "查看辖区外的发放名册", "payroll", strconv.FormatInt(id, 10), region.Code(p.Region)); err != nil {
 		return Payroll{}, err
 	}
 	return p, nil
+}
+
+// linesScope narrows a payroll's lines to the actor's region: a township
+// officer sees the township's lines only.
+func linesScope(ctx context.Context) (string, []any) {
+	a, _ := actor(ctx)
+	return InRegion("region_code", region.ActorRegion(a))
 }
 
 // PayrollFilter selects payrolls.
@@ -690,7 +701,8 @@ func (db *DB) PayrollLines(ctx context.Context, id int64, status string, page, p
 	if _, err := db.Payroll(ctx, id); err != nil {
 		return nil, 0, err
 	}
-	cond, args := "payroll_id = ?", []any{id}
+	scope, sargs := linesScope(ctx)
+	cond, args := "payroll_id = ? AND "+scope, append([]any{id}, sargs...)
 	if status != "" {
 		cond += " AND status = ?"
 		args = append(args, status)
@@ -729,7 +741,8 @@ func (db *DB) PayrollDiff(ctx context.Context, id int64) (payment.Diff, error) {
 	if err != nil {
 		return payment.Diff{}, err
 	}
-	cur, err := db.linesOf(ctx, `payroll_id = ?`, p.ID)
+	scope, sargs := linesScope(ctx)
+	cur, err := db.linesOf(ctx, `payroll_id = ? AND `+scope, append([]any{p.ID}, sargs...)...)
 	if err != nil {
 		return payment.Diff{}, err
 	}
@@ -741,7 +754,7 @@ func (db *DB) PayrollDiff(ctx context.Context, id int64) (payment.Diff, error) {
 	}
 	var prev []payment.Line
 	if prevID != 0 {
-		if prev, err = db.linesOf(ctx, `payroll_id = ?`, prevID); err != nil {
+		if prev, err = db.linesOf(ctx, `payroll_id = ? AND `+scope, append([]any{prevID}, sargs...)...); err != nil {
 			return payment.Diff{}, err
 		}
 	}

@@ -306,12 +306,18 @@ func (db *DB) EnrolmentLedger(ctx context.Context, id int64) (Ledger, error) {
 	}
 	var l Ledger
 	var caseID sql.NullInt64
+	var review string
 	err := db.QueryRow(ctx, `SELECT id, case_id, program, household_id, subject, region_code, amount_fen, amount_kwh, period, first_month,
 		COALESCE(next_review, ''), status, granted, persons FROM enrolments WHERE id = ?`, id).Scan(&l.Enrolment.ID, &caseID, &l.Enrolment.Program,
 		&l.Enrolment.HouseholdID, &l.Enrolment.Subject, &l.Enrolment.Region, &l.Enrolment.AmountFen, &l.Enrolment.AmountKWh, &l.Enrolment.Period,
-		&l.Enrolment.FirstMonth, new(string), &l.Enrolment.Status, &l.Enrolment.Granted, &l.Enrolment.Persons)
+		&l.Enrolment.FirstMonth, &review, &l.Enrolment.Status, &l.Enrolment.Granted, &l.Enrolment.Persons)
 	if err != nil {
 		return l, notFound(err, fmt.Sprintf("待遇 %d", id))
+	}
+	if review != "" {
+		if l.Enrolment.NextReview, err = minzheng.ParseDate(review); err != nil {
+			return l, err
+		}
 	}
 	if caseID.Valid {
 		l.Enrolment.CaseID = &caseID.Int64

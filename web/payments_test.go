@@ -89,6 +89,18 @@ func TestPayrollAPI(t *testing.T) {
 		if status != http.StatusOK || total != recipients || !strings.Contains(items[0]["bank_account"].(string), "****") || items[0]["status"] != "due" {
 			t.Fatalf("lines: %d %v", status, v)
 		}
+		// A township's officer reads its county's payroll, and its own lines only.
+		dxd := f.apiLogin(t, "dxd")
+		status, v = f.do(t, "GET", fmt.Sprintf("/api/v1/payrolls/%d/lines?per_page=500", id), dxd, nil)
+		items, _ = jitems(t, v)
+		if status != http.StatusOK {
+			t.Fatalf("the township's lines: %d %v", status, v)
+		}
+		for _, it := range items {
+			if !strings.HasPrefix(it["region"].(string), "370614107") {
+				t.Fatalf("a line of another township: %v", it)
+			}
+		}
 		// February to October, each made and approved.
 		for m := 2; m <= 10; m++ {
 			month := fmt.Sprintf("2024-%02d", m)
