@@ -7,6 +7,7 @@ import (
 
 	"minzheng"
 	"minzheng/auth"
+	"minzheng/policy"
 	"minzheng/region"
 	"minzheng/report"
 )
@@ -118,79 +119,116 @@ func (db *DB) PaymentReport(ctx context.Context, scope region.Code, from, to min
 	}
 	// Households and persons, each once over the period: a holder is in it
 	// if any of its paid months of a year falls in the period's months.
-	var yearConds []string
-	var yargs []any
+	// For a household's benefit a holder is a household; for a person's,
+	// households are the distinct ones of the persons paid.
+	person := false
+	if p, ok := policy.ProgramByCode(program); ok {
+		person = p.Person
+	}
+	households := func(cond string) string {
+		if person {
+			return "COUNT(DISTINCT CASE WHEN " + cond + " THEN household_id END)"
+		}
+		return "SUM(CASE WHEN " + cond + " THEN 1 ELSE 0 END)"
+	}
+	sub := `SUBSTR(region_code, 1, ` + fmt.Sprint(childDigits) + `)`
 	fromYear, _ := from.YM()
 	toYear, _ := to.YM()
-	for y := fromYear; y <= toYear; y++ {
-		mask := 0
-		for m := from; m <= to; m++ {
-			if my, mm := m.YM(); my == y {
-				mask |= 1 << (int(mm) - 1)
-			}
-		}
-		yearConds = append(yearConds, "(year = ? AND (months & ?) <> 0)")
-		yargs = append(yargs, y, mask)
-	}
 	hcond, hargs := InRegion("region_code", scope)
-	where := `program = ? AND ` + hcond + ` AND (` + strings.Join(yearConds, " OR ") + `)`
-	wargs := append(append([]any{program}, hargs...), yargs...)
-	// One row per holder and sub-region (a holder that moved counts where it
-	// was paid last), its largest household size.
-	hrows, err := db.Query(ctx, `SELECT sub, COUNT(DISTINCT household_id), SUM(p) FROM (
-		SELECT household_id, subject, MAX(SUBSTR(region_code, 1, `+fmt.Sprint(childDigits)+`)) AS sub, MAX(persons) AS p
-		FROM paid_holders WHERE `+where+` GROUP BY household_id, subject) holders GROUP BY sub`, wargs...)
-	if err != nil {
-		return out, fmt.Errorf("sqldb: payment report: %w", err)
-	}
-	for hrows.Next() {
-		var sub string
-		var households, persons int64
-		if err := hrows.Scan(&sub, &households, &persons); err != nil {
-			hrows.Close()
-			return out, err
-		}
-		if subs[sub] == nil {
-			subs[sub] = &report.Figures{}
-		}
-		subs[sub].Households, subs[sub].Persons = households, persons
-		out.Persons += persons
-	}
-	hrows.Close()
-	if err := hrows.Err(); err != nil {
-		return out, err
-	}
-	// A household with benefits in two sub-regions over the period is one
-	// household: count the distinct ones over the whole region.
-	if err := db.QueryRow(ctx, `SELECT COUNT(DISTINCT household_id) FROM paid_holders WHERE `+where, wargs...).Scan(&out.Households); err != nil {
-		return out, fmt.Errorf("sqldb: payment report: %w", err)
-	}
-	// Households and persons of each month.
 	for y := fromYear; y <= toYear; y++ {
+		// One pass over the year's holders, by sub-region: the period's
+		// figures (when the period is within the year) and each month's.
+		mask := 0
 		var cols []string
 		var ms []minzheng.Month
 		for m := from; m <= to; m++ {
 			if my, mm := m.YM(); my == y {
 				bit := 1 << (int(mm) - 1)
-				cols = append(cols, fmt.Sprintf("SUM(CASE WHEN (months & %d) <> 0 THEN 1 ELSE 0 END), SUM(CASE WHEN (months & %d) <> 0 THEN persons ELSE 0 END)", bit, bit))
+				mask |= bit
+				in := fmt.Sprintf("(months & %d) <> 0", bit)
+				cols = append(cols, households(in), "SUM(CASE WHEN "+in+" THEN persons ELSE 0 END)")
 				ms = append(ms, m)
 			}
 		}
-		ycond, yargs := InRegion("region_code", scope)
-		vals := make([]any, 2*len(ms))
-		ptrs := make([]any, len(vals))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := db.QueryRow(ctx, `SELECT `+strings.Join(cols, ", ")+` FROM paid_holders WHERE program = ? AND year = ? AND `+ycond,
-			append([]any{program, y}, yargs...)...).Scan(ptrs...); err != nil {
+		rows, err := db.Query(ctx, `SELECT `+sub+`, `+households("1 = 1")+`, SUM(persons), `+strings.Join(cols, ", ")+`
+			FROM paid_holders WHERE program = ? AND year = ? AND `+hcond+` AND (months & ?) <> 0 GROUP BY 1`,
+			append(append([]any{program, y}, hargs...), mask)...)
+		if err != nil {
 			return out, fmt.Errorf("sqldb: payment report: %w", err)
 		}
-		for i, m := range ms {
-			if months[m] == nil {
-				months[m] = &report.Figures{}
+		for rows.Next() {
+			var s string
+			vals := make([]any, 2+2*len(ms))
+			ptrs := []any{&s}
+			for i := range vals {
+				ptrs = append(ptrs, &vals[i])
 			}
-			months[m].Households, months[m].Persons = asInt(vals[2*i]), asInt(vals[2*i+1])
+			if err := rows.Scan(ptrs...); err != nil {
+				rows.Close()
+				return out, err
+			}
+			if fromYear == toYear {
+				if subs[s] == nil {
+					subs[s] = &report.Figures{}
+				}
+				subs[s].Households, subs[s].Persons = asInt(vals[0]), asInt(vals[1])
+				out.Households += asInt(vals[0])
+				out.Persons += asInt(vals[1])
+			}
+			for i, m := range ms {
+				if months[m] == nil {
+					months[m] = &report.Figures{}
+				}
+				months[m].Households += asInt(vals[2+2*i])
+				months[m].Persons += asInt(vals[3+2*i])
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return out, fmt.Errorf("sqldb: payment report: %w", err)
+		}
+	}
+	if fromYear != toYear {
+		// Across years a holder has a row a year: each is counted once by
+		// taking them together (a holder that moved counts where it was
+		// paid last; its largest household size).
+		var yearConds []string
+		var yargs []any
+		for y := fromYear; y <= toYear; y++ {
+			mask := 0
+			for m := from; m <= to; m++ {
+				if my, mm := m.YM(); my == y {
+					mask |= 1 << (int(mm) - 1)
+				}
+			}
+			yearConds = append(yearConds, "(year = ? AND (months & ?) <> 0)")
+			yargs = append(yargs, y, mask)
+		}
+		where := `program = ? AND ` + hcond + ` AND (` + strings.Join(yearConds, " OR ") + `)`
+		wargs := append(append([]any{program}, hargs...), yargs...)
+		hrows, err := db.Query(ctx, `SELECT sub, COUNT(DISTINCT household_id), SUM(p) FROM (
+			SELECT household_id, subject, MAX(`+sub+`) AS sub, MAX(persons) AS p
+			FROM paid_holders WHERE `+where+` GROUP BY household_id, subject) holders GROUP BY sub`, wargs...)
+		if err != nil {
+			return out, fmt.Errorf("sqldb: payment report: %w", err)
+		}
+		for hrows.Next() {
+			var s string
+			var hh, persons int64
+			if err := hrows.Scan(&s, &hh, &persons); err != nil {
+				hrows.Close()
+				return out, err
+			}
+			if subs[s] == nil {
+				subs[s] = &report.Figures{}
+			}
+			subs[s].Households, subs[s].Persons = hh, persons
+			out.Households += hh
+			out.Persons += persons
+		}
+		hrows.Close()
+		if err := hrows.Err(); err != nil {
+			return out, err
 		}
 	}
 	for m := from; m <= to; m++ {
