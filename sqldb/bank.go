@@ -154,6 +154,36 @@ func (db *DB) bankColumns(ctx context.Context, bank string) ([]BankColumn, error
 	return out, json.Unmarshal([]byte(cols), &out)
 }
 
+// BankTotal is what one bank is to pay of a payroll.
+type BankTotal struct {
+	Bank      string       `json:"bank"`
+	Lines     int          `json:"lines"`
+	AmountFen minzheng.Fen `json:"amount_fen"`
+}
+
+// PayrollBanks lists the banks of a payroll's lines waiting for the bank,
+// with their counts and amounts: the per-bank files to export.
+func (db *DB) PayrollBanks(ctx context.Context, id int64) ([]BankTotal, error) {
+	if _, err := db.Payroll(ctx, id); err != nil {
+		return nil, err
+	}
+	rows, err := db.Query(ctx, `SELECT bank_name, COUNT(*), SUM(amount_fen) FROM payments WHERE payroll_id = ? AND status = 'due'
+		GROUP BY bank_name ORDER BY bank_name`, id)
+	if err != nil {
+		return nil, fmt.Errorf("sqldb: payroll banks: %w", err)
+	}
+	defer rows.Close()
+	var out []BankTotal
+	for rows.Next() {
+		var b BankTotal
+		if err := rows.Scan(&b.Bank, &b.Lines, &b.AmountFen); err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
+
 // BankCell is a payment's value for a column of a bank's file.
 func BankCell(l PaymentLine, field string) string {
 	switch field {

@@ -177,7 +177,7 @@ func (db *DB) GeneratePayroll(ctx context.Context, code region.Code, level regio
 			if state != "draft" {
 				return &minzheng.Error{Code: minzheng.CodeConflict, Message: "名册已由他人审核，不能重新生成"}
 			}
-			if _, err := tx.Exec(ctx, `DELETE FROM payments WHERE payroll_id = ? AND status = 'draft'`, id); err != nil {
+			if _, err := tx.Exec(ctx, `DELETE FROM payments WHERE payroll_id = ?`, id); err != nil {
 				return err
 			}
 			if _, err := tx.Exec(ctx, `UPDATE payrolls SET lines = ?, persons = ?, households = ?, amount_fen = ?, lines_hash = ?, generated_at = ?,
@@ -187,6 +187,9 @@ func (db *DB) GeneratePayroll(ctx context.Context, code region.Code, level regio
 			}
 		}
 		if err := tx.insertPayments(ctx, id, program, month, lines); err != nil {
+			if isUnique(err) {
+				return &minzheng.Error{Code: minzheng.CodeConflict, Message: "名册中有待遇的某个月份已在其他名册中发放，不能重复发放"}
+			}
 			return err
 		}
 		verb := "生成"
@@ -377,7 +380,7 @@ func (db *DB) planPayroll(ctx context.Context, code string, month minzheng.Month
 	if !first {
 		// Not on the previous payroll for its month: look at every month.
 		onPrev := make(map[int64]bool, len(in.Enrolments))
-		if err := db.eachInt(ctx, `SELECT enrolment_id FROM payments WHERE payroll_id = ? AND benefit_month = ? AND status <> 'draft'`,
+		if err := db.eachInt(ctx, `SELECT enrolment_id FROM payments WHERE payroll_id = ? AND benefit_month = ?`,
 			[]any{prevID, prevMonth}, func(id int64) { onPrev[id] = true }); err != nil {
 			return nil, err
 		}
@@ -420,10 +423,11 @@ func (db *DB) planPayroll(ctx context.Context, code string, month minzheng.Month
 		n := min(len(ids), 500)
 		chunk := ids[:n]
 		ids = ids[n:]
-		q := `SELECT enrolment_id, benefit_month FROM payments WHERE status <> 'draft' AND enrolment_id IN (` + placeholders(len(chunk)) + `)`
-		cargs := make([]any, len(chunk))
-		for i, id := range chunk {
-			cargs[i] = id
+		q := `SELECT enrolment_id, benefit_month FROM payments WHERE (payroll_id IS NULL OR payroll_id <> ?) AND enrolment_id IN (` + placeholders(len(chunk)) + `)`
+		cargs := make([]any, 1, len(chunk)+1)
+		cargs[0] = self
+		for _, id := range chunk {
+			cargs = append(cargs, id)
 		}
 		r, err := db.Query(ctx, q, cargs...)
 		if err != nil {
@@ -579,8 +583,9 @@ func (db *DB) Payrolls(ctx context.Context, f PayrollFilter) ([]Payroll, error) 
 // ApprovePayroll is the checker's approval. The person who generated the
 // payroll may not approve it (refused before anything else is looked at);
 // the lines are computed again and must be those generated, or the
-// payroll is made again first; approval freezes it and makes its lines
-// due — and the database refuses a line for a month already paid.
+// payroll is made again first; approval freezes it, and its lines count
+// in the reports. (The database refused, when the lines were written, any
+// line for a month already paid: they hold their place from the start.)
 func (db *DB) ApprovePayroll(ctx context.Context, id int64) (Payroll, error) {
 	a, err := requireHouseholds(ctx, auth.PermPaymentRun)
 	if err != nil {
@@ -614,12 +619,6 @@ func (db *DB) ApprovePayroll(ctx context.Context, id int64) (Payroll, error) {
 		}
 		if state != "draft" {
 			return &minzheng.Error{Code: minzheng.CodeConflict, Message: "发放名册已由他人审核，不能再次审核"}
-		}
-		if _, err := tx.Exec(ctx, `UPDATE payments SET status = 'due' WHERE payroll_id = ? AND status = 'draft'`, id); err != nil {
-			if isUnique(err) {
-				return &minzheng.Error{Code: minzheng.CodeConflict, Message: "名册中有待遇的某个月份已在其他名册中发放，不能重复发放；请重新生成名册"}
-			}
-			return err
 		}
 		if err := tx.count(ctx, `payroll_id = ? AND status = 'due'`, id); err != nil {
 			return err
@@ -664,7 +663,7 @@ type PaymentLine struct {
 }
 
 // PaymentStatuses are the statuses on screen.
-var PaymentStatuses = map[string]string{"draft": "待审核", "due": "待银行发放", "paid": "已发放", "failed": "发放失败"}
+var PaymentStatuses = map[string]string{"due": "待发放", "paid": "已发放", "failed": "发放失败"}
 
 const paymentColumns = `id, payroll_id, enrolment_id, household_id, subject, region_code, program, pay_month, benefit_month, kind, amount_fen,
 	persons, payee, bank_name, bank_account, retry_of, status, bank_reason`

@@ -62,6 +62,11 @@ type RecoveryEntry struct {
 	By        string        `json:"by"`
 }
 
+// paidOut selects the payments that went out, or are going to the bank:
+// advance aid, and the lines of approved payrolls (not of a draft, which
+// may still change).
+const paidOut = `(payroll_id IS NULL OR payroll_id IN (SELECT id FROM payrolls WHERE state <> 'draft'))`
+
 // openRecovery opens a recovery of the payments of an enrolment for benefit
 // months from `from` on that were approved (and not returned by the bank)
 // and are not in a recovery yet. Nothing is opened when there are none.
@@ -74,7 +79,7 @@ func (tx *Tx) openRecovery(ctx context.Context, db *DB, a minzheng.Actor, enrolm
 		return 0, 0, err
 	}
 	if err := tx.QueryRow(ctx, `SELECT SUM(amount_fen) FROM payments WHERE enrolment_id = ? AND benefit_month >= ? AND status IN ('due', 'paid')
-		AND recovery_id IS NULL`, enrolmentID, from).Scan(&amount); err != nil {
+		AND recovery_id IS NULL AND `+paidOut, enrolmentID, from).Scan(&amount); err != nil {
 		return 0, 0, err
 	}
 	if amount.Int64 <= 0 {
@@ -90,8 +95,8 @@ func (tx *Tx) openRecovery(ctx context.Context, db *DB, a minzheng.Actor, enrolm
 		amount.Int64*int64(fine), At(db.now()), a.Username).Scan(&id); err != nil {
 		return 0, 0, err
 	}
-	if _, err := tx.Exec(ctx, `UPDATE payments SET recovery_id = ? WHERE enrolment_id = ? AND benefit_month >= ? AND status IN ('due', 'paid') AND recovery_id IS NULL`,
-		id, enrolmentID, from); err != nil {
+	if _, err := tx.Exec(ctx, `UPDATE payments SET recovery_id = ? WHERE enrolment_id = ? AND benefit_month >= ? AND status IN ('due', 'paid') AND recovery_id IS NULL
+		AND `+paidOut, id, enrolmentID, from); err != nil {
 		return 0, 0, err
 	}
 	summary := fmt.Sprintf("第 %d 户%s：%s起已发 %s 元应予追缴（%s）", household, programName(program), from, minzheng.Fen(amount.Int64).Yuan(), RecoveryReasons[reason])
@@ -329,10 +334,10 @@ func (db *DB) EnrolmentLedger(ctx context.Context, id int64) (Ledger, error) {
 		l.Enrolment.Subject = minzheng.MaskID(l.Enrolment.Subject)
 	}
 	l.Entries = []LedgerEntry{}
-	cond, args := `enrolment_id = ? AND status <> 'draft'`, []any{id}
+	cond, args := `enrolment_id = ? AND `+paidOut, []any{id}
 	if caseID.Valid {
 		// Advance aid is booked on the case, before the enrolment exists.
-		cond, args = `(enrolment_id = ? OR (case_id = ? AND kind = 'advance')) AND status <> 'draft'`, []any{id, caseID.Int64}
+		cond, args = `(enrolment_id = ? OR (case_id = ? AND kind = 'advance')) AND `+paidOut, []any{id, caseID.Int64}
 	}
 	rows, err := db.Query(ctx, `SELECT `+paymentColumns+` FROM payments WHERE `+cond+` ORDER BY benefit_month, id`, args...)
 	if err != nil {

@@ -347,18 +347,11 @@ type payrollView struct {
 	Status     string
 	PrevURL    string
 	NextURL    string
-	Banks      []bankTotal
+	Banks      []sqldb.BankTotal
 	CanApprove bool // a draft, the user pays and did not generate it
 	Mine       bool // the user generated it
 	CanRun     bool
 	Return     *sqldb.ReturnReport
-}
-
-// bankTotal is what one bank is to pay of a payroll.
-type bankTotal struct {
-	Bank      string
-	Lines     int
-	AmountFen minzheng.Fen
 }
 
 const diffShown = 100
@@ -404,7 +397,7 @@ func (s *Server) renderPayroll(w http.ResponseWriter, r *http.Request, id int64,
 	v.Pages = (v.LinesTotal + perPage - 1) / perPage
 	v.PrevURL, v.NextURL = pager(r, v.Page, v.Pages)
 	if p.State != "draft" {
-		if v.Banks, err = s.payrollBanks(ctx, id); err != nil {
+		if v.Banks, err = s.db.PayrollBanks(ctx, id); err != nil {
 			return err
 		}
 	}
@@ -414,30 +407,6 @@ func (s *Server) renderPayroll(w http.ResponseWriter, r *http.Request, id int64,
 	}
 	s.render(w, r, "payroll", pg)
 	return nil
-}
-
-// payrollBanks lists the banks of a payroll's lines waiting for the bank,
-// with their counts and amounts: the per-bank files a clerk may export.
-// The store has no method for it; the caller has read the payroll through
-// the store first, which checked permission and scope.
-func (s *Server) payrollBanks(ctx context.Context, id int64) ([]bankTotal, error) {
-	rows, err := s.db.Query(ctx, `SELECT bank_name, COUNT(*), SUM(amount_fen) FROM payments WHERE payroll_id = ? AND status = 'due'
-		GROUP BY bank_name ORDER BY bank_name`, id)
-	if err != nil {
-		return nil, fmt.Errorf("web: payroll banks: %w", err)
-	}
-	defer rows.Close()
-	var out []bankTotal
-	for rows.Next() {
-		var b bankTotal
-		var amount int64
-		if err := rows.Scan(&b.Bank, &b.Lines, &amount); err != nil {
-			return nil, fmt.Errorf("web: payroll banks: %w", err)
-		}
-		b.AmountFen = minzheng.Fen(amount)
-		out = append(out, b)
-	}
-	return out, rows.Err()
 }
 
 // payrollApproveSubmit is the checker's approval; the store refuses the

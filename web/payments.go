@@ -19,7 +19,7 @@ func (s *Server) paymentRoutes() []apiRoute {
 				{"state", "string", "draft、approved、exported、reconciled", false}}, Response: "PayrollList", handle: s.apiPayrolls},
 		{Method: "GET", Path: "/payrolls/{id}", Summary: "一份发放名册及其控制总数", Tag: tag, Response: "Payroll", handle: s.apiPayroll},
 		{Method: "GET", Path: "/payrolls/{id}/lines", Summary: "发放名册的明细（账号、身份证号脱敏）", Tag: tag,
-			Query: append([]apiParam{{"status", "string", "draft、due、paid、failed", false}}, pageParams...), Response: "PaymentList", handle: s.apiPayrollLines},
+			Query: append([]apiParam{{"status", "string", "due（待发放）、paid（已发放）、failed（发放失败）", false}}, pageParams...), Response: "PaymentList", handle: s.apiPayrollLines},
 		{Method: "GET", Path: "/payrolls/{id}/diff", Summary: "与上月名册相比：新增、停发、金额变动、补发和重发", Tag: tag, Response: "PayrollDiff", handle: s.apiPayrollDiff},
 		{Method: "POST", Path: "/payrolls/{id}/approve", Summary: "审核发放名册（生成人不能审核自己生成的名册）；审核后冻结", Tag: tag, Response: "Payroll", handle: s.apiApprovePayroll},
 		{Method: "GET", Path: "/enrolments/{id}/ledger", Summary: "一项待遇的台账：应发、已发、银行退回、追缴、罚款、退回和核销，以及余额", Tag: tag, Response: "Ledger", handle: s.apiLedger},
@@ -109,7 +109,7 @@ func (s *Server) apiPayrollLines(r *http.Request) (any, error) {
 	}
 	status := r.URL.Query().Get("status")
 	if _, ok := sqldb.PaymentStatuses[status]; status != "" && !ok {
-		return nil, minzheng.Invalid("status", "发放状态“%s”不存在，应为 draft、due、paid 或 failed", status)
+		return nil, minzheng.Invalid("status", "发放状态“%s”不存在，应为 due、paid 或 failed", status)
 	}
 	lines, total, err := s.db.PayrollLines(r.Context(), id, status, page, per)
 	if err != nil {
@@ -278,7 +278,7 @@ func init() {
 		"subject": str("对象（脱敏）"), "region": str("村（居）"), "program": str("项目"), "pay_month": str("发放月份"), "benefit_month": str("所属月份"),
 		"kind":       str("regular（当月）、back_pay（补发）、retry（重发）、once（一次性）、phase_out（渐退）、advance（先行救助）"),
 		"amount_fen": integer("金额（分）"), "persons": integer("人数"), "payee": str("收款人"), "bank_name": str("开户行"),
-		"bank_account": str("账号（脱敏）"), "retry_of": nullable(integer("重发的原失败行")), "status": str("draft、due、paid、failed"),
+		"bank_account": str("账号（脱敏）"), "retry_of": nullable(integer("重发的原失败行")), "status": str("due（待发放；是否可发以名册的审核状态为准）、paid、failed"),
 		"bank_reason": str("银行退回原因")})
 	schemas["PaymentList"] = list("Payment")
 	change := object(obj{"enrolment_id": integer("待遇"), "household_id": integer("户号"), "subject": str("对象（脱敏）"), "region": str("村（居）"),

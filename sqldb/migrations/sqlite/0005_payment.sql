@@ -1,10 +1,12 @@
 -- Money (资金发放): a payroll is one county's month of one programme; its
--- lines are the payments. A line is `draft` until the payroll is approved,
--- then `due` until the bank's return says `paid` or `failed`. The unique
--- index payments_once is the rule that an enrolment is paid at most once
--- per benefit month across all payrolls, back pay included: it covers the
--- lines of approved payrolls that the bank has not returned as failed, so a
--- second approval of the same month cannot commit, whatever the code does.
+-- lines are the payments. A line is `due` from the moment it is written
+-- until the bank's return says `paid` or `failed`; whether it may go to the
+-- bank is its payroll's state (approved, not draft). The unique index
+-- payments_once is the rule that an enrolment is paid at most once per
+-- benefit month across all payrolls, back pay included: it covers every
+-- line the bank has not returned as failed, so a second line for a month
+-- cannot even be written, whatever the code does. Approving writes no
+-- line (a million-row UPDATE a month would bloat the table on PostgreSQL).
 -- payments has no foreign keys: it is the bulk table (a million lines a
 -- month in a large county), its references are written only by the payroll
 -- code in the transaction that holds what they point at, and the checks
@@ -50,7 +52,7 @@ CREATE TABLE payments (
     bank_name     TEXT    NOT NULL DEFAULT '',
     bank_account  TEXT    NOT NULL DEFAULT '',
     retry_of      INTEGER,
-    status        TEXT    NOT NULL DEFAULT 'draft',
+    status        TEXT    NOT NULL DEFAULT 'due',
     bank_reason   TEXT    NOT NULL DEFAULT '',
     recovery_id   INTEGER
 );
