@@ -60,6 +60,7 @@ func (s *Server) routePages() {
 	s.routePolicyPages()
 	s.routeCasePages()
 	s.routePaymentPages()
+	s.routeBankPages()
 }
 
 // staff wraps a page that needs a signed-in account, with CSRF checks on

@@ -480,3 +480,31 @@ func TestEChartsVendored(t *testing.T) {
 		}
 	})
 }
+
+// TestBankTemplatesPage: an administrator sets a bank's layout from the
+// page; a layout without the line number is refused next to the field, the
+// input kept; a county officer reads the layouts.
+func TestBankTemplatesPage(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		b := f.browser(t)
+		b.login(t, "admin")
+		p := b.submit(t, "/staff/bank_templates", "/staff/bank_templates", url.Values{"bank": {"农村商业银行"}, "columns": {"户名=payee\n账号=account"}})
+		if p.Status != http.StatusBadRequest || !strings.Contains(p.Body, "发放编号") || !strings.Contains(p.Body, "户名=payee") {
+			t.Fatalf("a layout without the line number: %d", p.Status)
+		}
+		p = b.submit(t, "/staff/bank_templates", "/staff/bank_templates", url.Values{"bank": {"农村商业银行"}, "columns": {"流水号=line\r\n户名=payee\r\n账号=account\r\n金额=amount"}})
+		if p.Status != http.StatusOK || !strings.Contains(p.Body, "已保存农村商业银行的发放文件格式") {
+			t.Fatalf("set: %d %s", p.Status, p.Body)
+		}
+		c := f.browser(t)
+		c.login(t, "penglai")
+		if p = c.get(t, "/staff/bank_templates"); p.Status != http.StatusOK || !strings.Contains(p.Body, "流水号") || strings.Contains(p.Body, `action="/staff/bank_templates"`) == false {
+			t.Fatalf("the county's view: %d", p.Status)
+		}
+		d := f.browser(t)
+		d.login(t, "dxd")
+		if p = d.get(t, "/staff/bank_templates"); p.Status != http.StatusOK || strings.Contains(p.Body, `action="/staff/bank_templates"`) {
+			t.Fatalf("a township reads the layouts and has no form: %d", p.Status)
+		}
+	})
+}
