@@ -56,3 +56,21 @@ func (s *Server) startAuditVerify(r *http.Request) (job.Job, error) {
 	}
 	return s.jobs.Submit(r.Context(), kindAuditVerify, "", map[string]any{})
 }
+
+// jobOfKind reads the job a page follows (the {id} of its path), refusing
+// one of another kind as not found, with its live progress laid over.
+func (s *Server) jobOfKind(r *http.Request, kind, what string) (job.Job, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return job.Job{}, err
+	}
+	j, err := s.db.Job(r.Context(), id)
+	if err != nil {
+		return job.Job{}, err
+	}
+	if j.Kind != kind {
+		return job.Job{}, minzheng.NotFound(what)
+	}
+	s.jobs.Overlay(&j)
+	return j, nil
+}

@@ -280,18 +280,10 @@ func (s *Server) payrollGenerateSubmit(w http.ResponseWriter, r *http.Request) e
 // asks again every second), the payroll once made, the form with the
 // reason when it failed.
 func (s *Server) payrollJobPage(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+	j, err := s.jobOfKind(r, kindPayroll, "发放名册生成任务")
 	if err != nil {
 		return err
 	}
-	j, err := s.db.Job(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	if j.Kind != kindPayroll {
-		return minzheng.NotFound("发放名册生成任务")
-	}
-	s.jobs.Overlay(&j)
 	htmx := r.Header.Get("HX-Request") == "true"
 	var in payrollJobParams
 	_ = jsonUnmarshal(j.Params, &in)

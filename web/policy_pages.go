@@ -376,18 +376,10 @@ func (s *Server) simulateSubmit(w http.ResponseWriter, r *http.Request) error {
 // simulateResult shows a simulation job: its progress while it runs (htmx
 // asks again every second), its report when done.
 func (s *Server) simulateResult(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+	j, err := s.jobOfKind(r, kindSimulate, "改革测算任务")
 	if err != nil {
 		return err
 	}
-	j, err := s.db.Job(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	if j.Kind != kindSimulate {
-		return minzheng.NotFound("改革测算任务")
-	}
-	s.jobs.Overlay(&j)
 	var in simulateRequest
 	_ = jsonUnmarshal(j.Params, &in)
 	form := url.Values{"region": {in.Region}, "date": {in.Date.String()}, "sets": {strings.Join(in.Sets, "\n")}}
